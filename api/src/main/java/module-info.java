@@ -1,0 +1,16 @@
+/**
+ * ntk4j's API: tensors, the backend SPI and its selection, and (in later packages) networks, kernels,
+ * predictors, optimizers, training and metrics.
+ */
+module org.ntk4j.api {
+    requires transitive micrometer.core;
+
+    exports org.ntk4j.tensor;
+    exports org.ntk4j.backend;
+    exports org.ntk4j.backend.spi;
+    exports org.ntk4j.data;
+
+    opens org.ntk4j.data;
+
+    uses org.ntk4j.backend.BackendProvider;
+}

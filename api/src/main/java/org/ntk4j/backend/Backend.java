@@ -1,0 +1,352 @@
+package org.ntk4j.backend;
+
+import java.util.List;
+import java.util.Set;
+import org.ntk4j.tensor.DType;
+import org.ntk4j.tensor.Tensor;
+import org.ntk4j.tensor.TensorScope;
+
+/**
+ * A compute backend: it owns tensors and runs the primitive operations on them.
+ *
+ * <p>The interface is the contract a backend implements. It has a small set of abstract primitives —
+ * memory, one GEMM, a few elementwise and reduction operations, activations and their infinite-width
+ * duals, and three dense solvers — and composite operations as {@code default} methods built from them,
+ * which a backend may override with fused versions that give the same results.
+ *
+ * <h2>Common rules</h2>
+ * <ul>
+ *   <li>All tensors passed to one call belong to this backend, are open, and have one dtype; otherwise
+ *       the call throws {@link IllegalArgumentException} (foreign backend, mixed dtypes) or
+ *       {@link IllegalStateException} (closed tensor).</li>
+ *   <li>Shapes are checked before anything is written; a mismatch throws {@link IllegalArgumentException}
+ *       naming the shapes involved.</li>
+ *   <li>An argument named {@code out} (or {@code c} for GEMM) is modified; every other argument is only
+ *       read. Elementwise operations allow {@code out} to be the same tensor as an input ("aliasing")
+ *       unless the method says otherwise.</li>
+ *   <li>Methods that return a tensor return a new one, owned by the innermost open {@link #scope()} of
+ *       the calling thread, or by the caller if there is none.</li>
+ *   <li>Scalars ({@code alpha}, {@code beta}) are doubles; an F32 backend rounds them to float.</li>
+ * </ul>
+ *
+ * <p>A backend instance is used by one thread at a time unless its documentation says otherwise.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** @return the backend's name, as its provider is selected by ({@code "ejml"}, {@code "nd4j"}, …) */
+    String name();
+
+    /** @return the dtypes this backend supports; always contains {@link DType#F64} */
+    Set<DType> dtypes();
+
+    /**
+     * Opens a scope on the calling thread: tensors made until it is closed belong to it.
+     *
+     * @return the new scope, nested in the current one if any
+     */
+    TensorScope scope();
+
+    // ---------------------------------------------------------------------------------------- memory
+
+    /**
+     * @param rows the number of rows, ≥ 1
+     * @param cols the number of columns, ≥ 1
+     * @param dtype the element type, one of {@link #dtypes()}
+     * @return a new rows×cols tensor of zeros
+     */
+    Tensor zeros(int rows, int cols, DType dtype);
+
+    /**
+     * Copies host data into a new tensor, rounding to F32 if asked.
+     *
+     * @param data row-major values, length rows·cols (not modified, not retained)
+     * @param rows the number of rows, ≥ 1
+     * @param cols the number of columns, ≥ 1
+     * @param dtype the element type of the new tensor
+     * @return the new tensor
+     */
+    Tensor fromHost(double[] data, int rows, int cols, DType dtype);
+
+    /**
+     * Copies a tensor's values to the host, widening F32 to double.
+     *
+     * @param t the tensor (not modified)
+     * @return a new row-major array of length rows·cols
+     */
+    double[] toHost(Tensor t);
+
+    /**
+     * @param t the tensor (not modified)
+     * @return a new tensor with the same shape, dtype and values
+     */
+    Tensor copy(Tensor t);
+
+    /**
+     * Gathers rows: row r of the result is row {@code rows[r]} of {@code t}. Indices may repeat and come in
+     * any order.
+     *
+     * @param t the source (not modified)
+     * @param rows row indices into {@code t}, each in [0, t.rows()), at least one (not modified)
+     * @return a new rows.length × t.cols() tensor
+     */
+    Tensor gatherRows(Tensor t, int[] rows);
+
+    /**
+     * Stacks tensors with equal column counts on top of each other.
+     *
+     * @param parts at least one tensor, all with the same number of columns (not modified)
+     * @return a new (Σ rows) × cols tensor
+     */
+    Tensor concatRows(List<Tensor> parts);
+
+    /**
+     * @param t the tensor (not modified)
+     * @return a new cols×rows tensor, the transpose
+     */
+    Tensor transpose(Tensor t);
+
+    // ----------------------------------------------------------------------------------------- BLAS 3
+
+    /**
+     * C ← alpha·op(A)·op(B) + beta·C, where op(X) is X or Xᵀ. With beta = 0 the old contents of C are
+     * ignored (even NaN). {@code c} must not be the same tensor as {@code a} or {@code b}.
+     *
+     * @param alpha scale of the product
+     * @param a m×k after op (not modified)
+     * @param transA whether op(A) = Aᵀ
+     * @param b k×n after op (not modified)
+     * @param transB whether op(B) = Bᵀ
+     * @param beta scale of the old C
+     * @param c m×n, modified
+     */
+    void gemm(double alpha, Tensor a, boolean transA, Tensor b, boolean transB, double beta, Tensor c);
+
+    // ------------------------------------------------------------------------------------ elementwise
+
+    /**
+     * out ← alpha·x + beta·y, elementwise. Aliasing allowed.
+     *
+     * @param alpha scale of x
+     * @param x an r×c tensor (not modified unless it is {@code out})
+     * @param beta scale of y
+     * @param y an r×c tensor (not modified unless it is {@code out})
+     * @param out an r×c tensor, modified
+     */
+    void axpby(double alpha, Tensor x, double beta, Tensor y, Tensor out);
+
+    /**
+     * out ← a ⊙ b, the elementwise product. Aliasing allowed.
+     *
+     * @param a an r×c tensor (not modified unless it is {@code out})
+     * @param b an r×c tensor (not modified unless it is {@code out})
+     * @param out an r×c tensor, modified
+     */
+    void hadamard(Tensor a, Tensor b, Tensor out);
+
+    /**
+     * out ← alpha·x + beta, elementwise (an affine map of every element). Aliasing allowed.
+     *
+     * @param alpha the scale
+     * @param x an r×c tensor (not modified unless it is {@code out})
+     * @param beta the shift added to every element
+     * @param out an r×c tensor, modified
+     */
+    void affine(double alpha, Tensor x, double beta, Tensor out);
+
+    /**
+     * out[i][j] ← a[i][j] + row[0][j]: broadcasts a row vector down the rows (a bias). Aliasing of
+     * {@code a} and {@code out} allowed.
+     *
+     * @param a an r×c tensor (not modified unless it is {@code out})
+     * @param row a 1×c tensor (not modified)
+     * @param out an r×c tensor, modified
+     */
+    void addRowVector(Tensor a, Tensor row, Tensor out);
+
+    /**
+     * out[0][j] ← Σ_i a[i][j].
+     *
+     * @param a an r×c tensor (not modified)
+     * @param out a 1×c tensor, modified; must not be {@code a}
+     */
+    void columnSums(Tensor a, Tensor out);
+
+    /**
+     * out[i][0] ← Σ_j a[i][j]².
+     *
+     * @param a an r×c tensor (not modified)
+     * @param out an r×1 tensor, modified; must not be {@code a}
+     */
+    void rowSumsOfSquares(Tensor a, Tensor out);
+
+    /**
+     * @param a an r×c tensor (not modified)
+     * @param b an r×c tensor (not modified)
+     * @return Σ_ij a[i][j]·b[i][j], accumulated in double precision
+     */
+    double dot(Tensor a, Tensor b);
+
+    /**
+     * out ← φ(x) elementwise, φ as {@link Activation#apply(double)}. Aliasing allowed.
+     *
+     * @param f the activation
+     * @param x an r×c tensor (not modified unless it is {@code out})
+     * @param out an r×c tensor, modified
+     */
+    void map(Activation f, Tensor x, Tensor out);
+
+    /**
+     * out ← φ'(x) elementwise, φ' as {@link Activation#derivative(double)}. Aliasing allowed.
+     *
+     * @param f the activation
+     * @param x an r×c tensor (not modified unless it is {@code out})
+     * @param out an r×c tensor, modified
+     */
+    void mapDerivative(Activation f, Tensor x, Tensor out);
+
+    /**
+     * The infinite-width dual of an activation: for each (i, j), with (u, v) centred Gaussian with
+     * variances q1[i], q2[j] and covariance k12[i][j],
+     * outK[i][j] ← E[φ(u)·φ(v)] and outKdot[i][j] ← E[φ'(u)·φ'(v)].
+     * Closed forms for IDENTITY, RELU, LEAKY_RELU and ERF; Gauss–Hermite quadrature for the others
+     * (see {@code org.ntk4j.backend.spi.ActivationDuals}, the reference). {@code outK} and
+     * {@code outKdot} may not alias each other or the inputs.
+     *
+     * @param f the activation
+     * @param k12 an n1×n2 tensor of covariances (not modified)
+     * @param q1 an n1×1 tensor of variances, ≥ 0 (not modified)
+     * @param q2 an n2×1 tensor of variances, ≥ 0 (not modified)
+     * @param outK an n1×n2 tensor, modified
+     * @param outKdot an n1×n2 tensor, modified
+     */
+    void dualMap(Activation f, Tensor k12, Tensor q1, Tensor q2, Tensor outK, Tensor outKdot);
+
+    // ---------------------------------------------------------------------------------- linear algebra
+
+    /**
+     * Solves A·X = B for symmetric positive definite A by a Cholesky factorization.
+     *
+     * @param a an n×n symmetric positive definite tensor (not modified; only its lower triangle is read)
+     * @param b an n×k tensor (not modified unless it is {@code out})
+     * @param out an n×k tensor, modified: X; may be {@code b}
+     * @throws NotPositiveDefiniteException if a pivot is not positive
+     */
+    void choleskySolve(Tensor a, Tensor b, Tensor out);
+
+    /**
+     * Solves A·X = B for a general square A by LU factorization with partial pivoting.
+     *
+     * @param a an n×n tensor (not modified)
+     * @param b an n×k tensor (not modified unless it is {@code out})
+     * @param out an n×k tensor, modified: X; may be {@code b}
+     * @throws SingularMatrixException if A is singular to working precision
+     */
+    void luSolve(Tensor a, Tensor b, Tensor out);
+
+    /**
+     * The eigendecomposition of a symmetric matrix.
+     *
+     * @param a an n×n symmetric tensor (not modified)
+     * @return eigenvalues in ascending order and orthonormal eigenvectors, new tensors
+     */
+    SymmetricEigen symmetricEigen(Tensor a);
+
+    /** Releases the backend's resources (native handles, device context). Tensors must not be used after. */
+    @Override
+    void close();
+
+    // -------------------------------------------------------------------------------------- composites
+
+    /**
+     * @param a an n×d tensor (not modified)
+     * @return a new n×n tensor A·Aᵀ
+     */
+    default Tensor gram(Tensor a) {
+        return crossGram(a, a);
+    }
+
+    /**
+     * @param a an n1×d tensor (not modified)
+     * @param b an n2×d tensor (not modified)
+     * @return a new n1×n2 tensor A·Bᵀ
+     */
+    default Tensor crossGram(Tensor a, Tensor b) {
+        Tensor out = zeros(a.rows(), b.rows(), a.dtype());
+        gemm(1, a, false, b, true, 0, out);
+        return out;
+    }
+
+    /**
+     * out ← alpha·x, elementwise. Aliasing allowed.
+     *
+     * @param alpha the scale
+     * @param x an r×c tensor (not modified unless it is {@code out})
+     * @param out an r×c tensor, modified
+     */
+    default void scale(double alpha, Tensor x, Tensor out) {
+        affine(alpha, x, 0, out);
+    }
+
+    /**
+     * The pre-activation of a dense layer: {@code weightScale·X·W + biasScale·1·bᵀ}.
+     *
+     * @param x n×d inputs, one row per sample (not modified)
+     * @param w d×h weights (not modified)
+     * @param bias 1×h biases, or {@code null} for none (not modified)
+     * @param weightScale the factor on X·W (σ_w/√d in NTK parameterization, 1 in standard)
+     * @param biasScale the factor on b (σ_b in NTK parameterization, 1 in standard)
+     * @return a new n×h tensor
+     */
+    default Tensor denseForward(Tensor x, Tensor w, Tensor bias, double weightScale, double biasScale) {
+        Tensor z = zeros(x.rows(), w.cols(), x.dtype());
+        gemm(weightScale, x, false, w, false, 0, z);
+        if (bias != null) {
+            if (biasScale == 1) {
+                addRowVector(z, bias, z);
+            } else {
+                try (Tensor scaled = zeros(1, bias.cols(), bias.dtype())) {
+                    scale(biasScale, bias, scaled);
+                    addRowVector(z, scaled, z);
+                }
+            }
+        }
+        return z;
+    }
+
+    /**
+     * The parameter gradients of a dense layer given the cotangent G of its pre-activation:
+     * gradW ← weightScale·Xᵀ·G and gradB ← biasScale·(column sums of G).
+     *
+     * @param x n×d inputs of the layer (not modified)
+     * @param g n×h cotangent of the pre-activation (not modified)
+     * @param weightScale the factor the forward pass put on X·W
+     * @param biasScale the factor the forward pass put on b
+     * @param gradW d×h, modified
+     * @param gradB 1×h, modified; or {@code null} when the layer has no bias
+     */
+    default void denseBackward(Tensor x, Tensor g, double weightScale, double biasScale, Tensor gradW, Tensor gradB) {
+        gemm(weightScale, x, true, g, false, 0, gradW);
+        if (gradB != null) {
+            columnSums(g, gradB);
+            if (biasScale != 1) {
+                scale(biasScale, gradB, gradB);
+            }
+        }
+    }
+
+    /**
+     * One layer's term of the empirical NTK: acc ← acc + deltaGram ⊙ (inputScale·inputGram + biasVariance).
+     *
+     * @param deltaGram n1×n2 Gram of the back-propagated deltas (not modified)
+     * @param inputGram n1×n2 Gram of the layer inputs (modified: used as scratch, its values are lost)
+     * @param inputScale the factor on the input Gram (σ_w²/n_l in NTK parameterization, 1 in standard)
+     * @param biasVariance the constant added (σ_b² in NTK parameterization, 1 or 0 in standard)
+     * @param acc n1×n2 accumulator, modified
+     */
+    default void ntkLayerAccumulate(Tensor deltaGram, Tensor inputGram, double inputScale, double biasVariance,
+                                    Tensor acc) {
+        affine(inputScale, inputGram, biasVariance, inputGram);
+        hadamard(deltaGram, inputGram, inputGram);
+        axpby(1, acc, 1, inputGram, acc);
+    }
+}

@@ -1,0 +1,103 @@
+package org.ntk4j.backend.spi;
+
+import org.ntk4j.tensor.DType;
+import org.ntk4j.tensor.Tensor;
+
+/** Argument checks shared by backends, with the error messages the SPI promises. */
+public final class Checks {
+
+    private Checks() {
+    }
+
+    /**
+     * @param rows the number of rows
+     * @param cols the number of columns
+     * @throws IllegalArgumentException unless both are ≥ 1
+     */
+    public static void requireDimensions(int rows, int cols) {
+        if (rows < 1 || cols < 1) {
+            throw new IllegalArgumentException("tensor dimensions must be >= 1, got " + rows + "×" + cols);
+        }
+    }
+
+    /**
+     * @param what the argument's name, for the message
+     * @param t the tensor
+     * @param rows the required rows
+     * @param cols the required columns
+     * @throws IllegalArgumentException naming the shape found and the one required
+     */
+    public static void requireShape(String what, Tensor t, int rows, int cols) {
+        if (t.rows() != rows || t.cols() != cols) {
+            throw new IllegalArgumentException(what + " has shape " + t.shape() + ", expected " + rows + "×" + cols);
+        }
+    }
+
+    /**
+     * @param op the operation's name
+     * @param a the first tensor
+     * @param b the second tensor
+     * @throws IllegalArgumentException unless both have the same shape, naming both
+     */
+    public static void requireSameShape(String op, Tensor a, Tensor b) {
+        if (a.rows() != b.rows() || a.cols() != b.cols()) {
+            throw new IllegalArgumentException(op + ": shapes differ, " + a.shape() + " vs " + b.shape());
+        }
+    }
+
+    /**
+     * @param op the operation's name
+     * @param tensors the tensors
+     * @return their common dtype
+     * @throws IllegalArgumentException if they differ
+     */
+    public static DType requireSameDType(String op, Tensor... tensors) {
+        DType d = tensors[0].dtype();
+        for (Tensor t : tensors) {
+            if (t.dtype() != d) {
+                throw new IllegalArgumentException(op + ": mixed dtypes " + d + " and " + t.dtype());
+            }
+        }
+        return d;
+    }
+
+    /**
+     * The GEMM shape rule: op(A) is m×k, op(B) is k×n, C is m×n.
+     *
+     * @param a A
+     * @param transA whether op(A) = Aᵀ
+     * @param b B
+     * @param transB whether op(B) = Bᵀ
+     * @param c C
+     * @throws IllegalArgumentException naming all three shapes when they do not fit, or when C aliases A or B
+     */
+    public static void requireGemmShapes(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c) {
+        int m = transA ? a.cols() : a.rows();
+        int k = transA ? a.rows() : a.cols();
+        int kb = transB ? b.cols() : b.rows();
+        int n = transB ? b.rows() : b.cols();
+        if (k != kb || c.rows() != m || c.cols() != n) {
+            throw new IllegalArgumentException("gemm: op(A) " + m + "×" + k + " (A " + a.shape() + (transA ? "ᵀ" : "")
+                    + ") times op(B) " + kb + "×" + n + " (B " + b.shape() + (transB ? "ᵀ" : "")
+                    + ") does not fit C " + c.shape());
+        }
+        if (c == a || c == b) {
+            throw new IllegalArgumentException("gemm: C must not be the same tensor as A or B");
+        }
+    }
+
+    /**
+     * @param what the argument's name
+     * @param length the host array's length
+     * @param rows rows
+     * @param cols columns
+     * @throws IllegalArgumentException if its length is not rows·cols
+     */
+    public static void requireLength(String what, int length, int rows, int cols) {
+        requireDimensions(rows, cols);
+        if ((long) rows * cols != length) {
+            throw new IllegalArgumentException(what + " has " + length + " values, expected " + rows + "×" + cols
+                    + " = " + (long) rows * cols);
+        }
+    }
+}

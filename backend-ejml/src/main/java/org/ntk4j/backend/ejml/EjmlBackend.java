@@ -1,0 +1,439 @@
+package org.ntk4j.backend.ejml;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.ejml.dense.row.CommonOps_MT_DDRM;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
+import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
+import org.ejml.interfaces.linsol.LinearSolverDense;
+import org.ntk4j.backend.Activation;
+import org.ntk4j.backend.Backend;
+import org.ntk4j.backend.NotPositiveDefiniteException;
+import org.ntk4j.backend.SingularMatrixException;
+import org.ntk4j.backend.SymmetricEigen;
+import org.ntk4j.backend.spi.AbstractTensor;
+import org.ntk4j.backend.spi.ActivationDuals;
+import org.ntk4j.backend.spi.Checks;
+import org.ntk4j.backend.spi.ScopeStack;
+import org.ntk4j.tensor.DType;
+import org.ntk4j.tensor.Tensor;
+import org.ntk4j.tensor.TensorScope;
+
+/**
+ * The pure-Java backend on EJML, F64 only. GEMMs above {@value #THREADED_GEMM_FLOPS} flops use EJML's
+ * threaded kernels ({@code CommonOps_MT_DDRM}); elementwise loops and activation duals run on parallel
+ * streams above {@value #PARALLEL_ELEMENTS} elements. Solvers are EJML's dense Cholesky, LU and symmetric
+ * QR eigen decompositions.
+ */
+public final class EjmlBackend implements Backend {
+
+    static final long THREADED_GEMM_FLOPS = 1L << 22;
+    static final int PARALLEL_ELEMENTS = 1 << 16;
+
+    private final ScopeStack scopes = new ScopeStack();
+    private final boolean threaded;
+
+    /** @param threaded whether large operations may use several threads */
+    EjmlBackend(boolean threaded) {
+        this.threaded = threaded;
+    }
+
+    @Override
+    public String name() {
+        return "ejml";
+    }
+
+    @Override
+    public Set<DType> dtypes() {
+        return Set.of(DType.F64);
+    }
+
+    @Override
+    public TensorScope scope() {
+        return scopes.open();
+    }
+
+    private EjmlTensor wrap(DMatrixRMaj m) {
+        return new EjmlTensor(this, scopes, m);
+    }
+
+    private EjmlTensor own(Tensor t) {
+        return AbstractTensor.own(t, this, EjmlTensor.class);
+    }
+
+    private static void requireF64(DType dtype) {
+        if (dtype != DType.F64) {
+            throw new IllegalArgumentException("the ejml backend supports F64 only, not " + dtype);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------- memory
+
+    @Override
+    public Tensor zeros(int rows, int cols, DType dtype) {
+        requireF64(dtype);
+        Checks.requireDimensions(rows, cols);
+        return wrap(new DMatrixRMaj(rows, cols));
+    }
+
+    @Override
+    public Tensor fromHost(double[] data, int rows, int cols, DType dtype) {
+        requireF64(dtype);
+        Checks.requireLength("host data", data.length, rows, cols);
+        return wrap(new DMatrixRMaj(rows, cols, true, data.clone()));
+    }
+
+    @Override
+    public double[] toHost(Tensor t) {
+        EjmlTensor e = own(t);
+        return Arrays.copyOf(e.data(), (int) e.size());
+    }
+
+    @Override
+    public Tensor copy(Tensor t) {
+        return wrap(own(t).matrix().copy());
+    }
+
+    @Override
+    public Tensor gatherRows(Tensor t, int[] rows) {
+        EjmlTensor src = own(t);
+        if (rows.length == 0) {
+            throw new IllegalArgumentException("gatherRows: no row indices");
+        }
+        int cols = src.cols();
+        DMatrixRMaj out = new DMatrixRMaj(rows.length, cols);
+        for (int r = 0; r < rows.length; r++) {
+            int i = rows[r];
+            if (i < 0 || i >= src.rows()) {
+                throw new IndexOutOfBoundsException("gatherRows: row index " + i + " outside 0.." + (src.rows() - 1)
+                        + " of " + src.shape());
+            }
+            System.arraycopy(src.data(), i * cols, out.data, r * cols, cols);
+        }
+        return wrap(out);
+    }
+
+    @Override
+    public Tensor concatRows(List<Tensor> parts) {
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("concatRows: no tensors");
+        }
+        int cols = parts.get(0).cols();
+        int rows = 0;
+        for (Tensor p : parts) {
+            own(p);
+            if (p.cols() != cols) {
+                throw new IllegalArgumentException("concatRows: column counts differ, " + parts.get(0).shape()
+                        + " vs " + p.shape());
+            }
+            rows += p.rows();
+        }
+        DMatrixRMaj out = new DMatrixRMaj(rows, cols);
+        int offset = 0;
+        for (Tensor p : parts) {
+            double[] d = own(p).data();
+            int n = (int) p.size();
+            System.arraycopy(d, 0, out.data, offset, n);
+            offset += n;
+        }
+        return wrap(out);
+    }
+
+    @Override
+    public Tensor transpose(Tensor t) {
+        return wrap(CommonOps_DDRM.transpose(own(t).matrix(), null));
+    }
+
+    // ----------------------------------------------------------------------------------------- BLAS 3
+
+    @Override
+    public void gemm(double alpha, Tensor a, boolean transA, Tensor b, boolean transB, double beta, Tensor c) {
+        DMatrixRMaj ma = own(a).matrix();
+        DMatrixRMaj mb = own(b).matrix();
+        DMatrixRMaj mc = own(c).matrix();
+        Checks.requireGemmShapes(a, transA, b, transB, c);
+        long flops = 2L * c.rows() * c.cols() * (transA ? a.rows() : a.cols());
+        boolean mt = threaded && flops >= THREADED_GEMM_FLOPS;
+        if (beta == 0) {
+            if (transA && transB) {
+                if (mt) CommonOps_MT_DDRM.multTransAB(alpha, ma, mb, mc); else CommonOps_DDRM.multTransAB(alpha, ma, mb, mc);
+            } else if (transA) {
+                if (mt) CommonOps_MT_DDRM.multTransA(alpha, ma, mb, mc); else CommonOps_DDRM.multTransA(alpha, ma, mb, mc);
+            } else if (transB) {
+                if (mt) CommonOps_MT_DDRM.multTransB(alpha, ma, mb, mc); else CommonOps_DDRM.multTransB(alpha, ma, mb, mc);
+            } else {
+                if (mt) CommonOps_MT_DDRM.mult(alpha, ma, mb, mc); else CommonOps_DDRM.mult(alpha, ma, mb, mc);
+            }
+            return;
+        }
+        if (beta != 1) {
+            CommonOps_DDRM.scale(beta, mc);
+        }
+        if (transA && transB) {
+            if (mt) CommonOps_MT_DDRM.multAddTransAB(alpha, ma, mb, mc); else CommonOps_DDRM.multAddTransAB(alpha, ma, mb, mc);
+        } else if (transA) {
+            if (mt) CommonOps_MT_DDRM.multAddTransA(alpha, ma, mb, mc); else CommonOps_DDRM.multAddTransA(alpha, ma, mb, mc);
+        } else if (transB) {
+            if (mt) CommonOps_MT_DDRM.multAddTransB(alpha, ma, mb, mc); else CommonOps_DDRM.multAddTransB(alpha, ma, mb, mc);
+        } else {
+            if (mt) CommonOps_MT_DDRM.multAdd(alpha, ma, mb, mc); else CommonOps_DDRM.multAdd(alpha, ma, mb, mc);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ elementwise
+
+    /** Runs body(i) for every i in [0, n), in parallel when n is large and threads are allowed. */
+    private void forEach(int n, java.util.function.IntConsumer body) {
+        if (threaded && n >= PARALLEL_ELEMENTS) {
+            int chunk = 1 << 12;
+            IntStream.range(0, (n + chunk - 1) / chunk).parallel().forEach(c -> {
+                int end = Math.min(n, (c + 1) * chunk);
+                for (int i = c * chunk; i < end; i++) {
+                    body.accept(i);
+                }
+            });
+        } else {
+            for (int i = 0; i < n; i++) {
+                body.accept(i);
+            }
+        }
+    }
+
+    @Override
+    public void axpby(double alpha, Tensor x, double beta, Tensor y, Tensor out) {
+        double[] dx = own(x).data();
+        double[] dy = own(y).data();
+        double[] d = own(out).data();
+        Checks.requireSameShape("axpby", x, y);
+        Checks.requireSameShape("axpby", x, out);
+        forEach((int) out.size(), i -> d[i] = alpha * dx[i] + beta * dy[i]);
+    }
+
+    @Override
+    public void hadamard(Tensor a, Tensor b, Tensor out) {
+        double[] da = own(a).data();
+        double[] db = own(b).data();
+        double[] d = own(out).data();
+        Checks.requireSameShape("hadamard", a, b);
+        Checks.requireSameShape("hadamard", a, out);
+        forEach((int) out.size(), i -> d[i] = da[i] * db[i]);
+    }
+
+    @Override
+    public void affine(double alpha, Tensor x, double beta, Tensor out) {
+        double[] dx = own(x).data();
+        double[] d = own(out).data();
+        Checks.requireSameShape("affine", x, out);
+        forEach((int) out.size(), i -> d[i] = alpha * dx[i] + beta);
+    }
+
+    @Override
+    public void addRowVector(Tensor a, Tensor row, Tensor out) {
+        double[] da = own(a).data();
+        double[] dr = own(row).data();
+        double[] d = own(out).data();
+        Checks.requireShape("addRowVector row", row, 1, a.cols());
+        Checks.requireSameShape("addRowVector", a, out);
+        int cols = a.cols();
+        forEach((int) out.size(), i -> d[i] = da[i] + dr[i % cols]);
+    }
+
+    @Override
+    public void columnSums(Tensor a, Tensor out) {
+        double[] da = own(a).data();
+        double[] d = own(out).data();
+        Checks.requireShape("columnSums out", out, 1, a.cols());
+        requireDistinct("columnSums", a, out);
+        int rows = a.rows();
+        int cols = a.cols();
+        Arrays.fill(d, 0);
+        for (int i = 0; i < rows; i++) {
+            int base = i * cols;
+            for (int j = 0; j < cols; j++) {
+                d[j] += da[base + j];
+            }
+        }
+    }
+
+    @Override
+    public void rowSumsOfSquares(Tensor a, Tensor out) {
+        double[] da = own(a).data();
+        double[] d = own(out).data();
+        Checks.requireShape("rowSumsOfSquares out", out, a.rows(), 1);
+        requireDistinct("rowSumsOfSquares", a, out);
+        int cols = a.cols();
+        forEach(a.rows(), i -> {
+            double s = 0;
+            for (int j = i * cols, end = j + cols; j < end; j++) {
+                s += da[j] * da[j];
+            }
+            d[i] = s;
+        });
+    }
+
+    @Override
+    public double dot(Tensor a, Tensor b) {
+        double[] da = own(a).data();
+        double[] db = own(b).data();
+        Checks.requireSameShape("dot", a, b);
+        double s = 0;
+        for (int i = 0, n = (int) a.size(); i < n; i++) {
+            s += da[i] * db[i];
+        }
+        return s;
+    }
+
+    @Override
+    public void map(Activation f, Tensor x, Tensor out) {
+        double[] dx = own(x).data();
+        double[] d = own(out).data();
+        Checks.requireSameShape("map", x, out);
+        forEach((int) out.size(), i -> d[i] = f.apply(dx[i]));
+    }
+
+    @Override
+    public void mapDerivative(Activation f, Tensor x, Tensor out) {
+        double[] dx = own(x).data();
+        double[] d = own(out).data();
+        Checks.requireSameShape("mapDerivative", x, out);
+        forEach((int) out.size(), i -> d[i] = f.derivative(dx[i]));
+    }
+
+    @Override
+    public void dualMap(Activation f, Tensor k12, Tensor q1, Tensor q2, Tensor outK, Tensor outKdot) {
+        double[] dk = own(k12).data();
+        double[] d1 = own(q1).data();
+        double[] d2 = own(q2).data();
+        double[] ok = own(outK).data();
+        double[] okd = own(outKdot).data();
+        Checks.requireShape("dualMap q1", q1, k12.rows(), 1);
+        Checks.requireShape("dualMap q2", q2, k12.cols(), 1);
+        Checks.requireSameShape("dualMap outK", k12, outK);
+        Checks.requireSameShape("dualMap outKdot", k12, outKdot);
+        requireDistinct("dualMap", outK, outKdot, k12, q1, q2);
+        int cols = k12.cols();
+        int rows = k12.rows();
+        boolean cheap = ActivationDuals.hasClosedForm(f);
+        IntStream range = IntStream.range(0, rows);
+        if (threaded && (!cheap || (long) rows * cols >= PARALLEL_ELEMENTS)) {
+            range = range.parallel();
+        }
+        range.forEach(i -> {
+            double[] pair = new double[2];
+            for (int j = 0; j < cols; j++) {
+                int idx = i * cols + j;
+                ActivationDuals.dual(f, d1[i], d2[j], dk[idx], pair);
+                ok[idx] = pair[0];
+                okd[idx] = pair[1];
+            }
+        });
+    }
+
+    private static void requireDistinct(String op, Tensor out, Tensor... inputs) {
+        for (Tensor t : inputs) {
+            if (t == out) {
+                throw new IllegalArgumentException(op + ": output must not alias an input");
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------- linear algebra
+
+    @Override
+    public void choleskySolve(Tensor a, Tensor b, Tensor out) {
+        DMatrixRMaj ma = own(a).matrix();
+        DMatrixRMaj mb = own(b).matrix();
+        DMatrixRMaj mo = own(out).matrix();
+        requireSquareSystem("choleskySolve", a, b, out);
+        LinearSolverDense<DMatrixRMaj> solver = LinearSolverFactory_DDRM.chol(a.rows());
+        DMatrixRMaj work = ma.copy();
+        if (!solver.setA(work)) {
+            throw new NotPositiveDefiniteException("choleskySolve: the " + a.shape()
+                    + " matrix is not symmetric positive definite");
+        }
+        DMatrixRMaj rhs = mb == mo ? mb.copy() : mb;
+        solver.solve(rhs, mo);
+        requireFinite("choleskySolve", mo, a);
+    }
+
+    @Override
+    public void luSolve(Tensor a, Tensor b, Tensor out) {
+        DMatrixRMaj ma = own(a).matrix();
+        DMatrixRMaj mb = own(b).matrix();
+        DMatrixRMaj mo = own(out).matrix();
+        requireSquareSystem("luSolve", a, b, out);
+        LinearSolverDense<DMatrixRMaj> solver = LinearSolverFactory_DDRM.lu(a.rows());
+        if (!solver.setA(ma.copy()) || solver.quality() < 1e-14) {
+            throw new SingularMatrixException("luSolve: the " + a.shape() + " matrix is singular to working precision");
+        }
+        DMatrixRMaj rhs = mb == mo ? mb.copy() : mb;
+        solver.solve(rhs, mo);
+        requireFinite("luSolve", mo, a);
+    }
+
+    private static void requireSquareSystem(String op, Tensor a, Tensor b, Tensor out) {
+        if (a.rows() != a.cols()) {
+            throw new IllegalArgumentException(op + ": A must be square, got " + a.shape());
+        }
+        Checks.requireShape(op + " B", b, a.rows(), b.cols());
+        Checks.requireSameShape(op + " out", b, out);
+    }
+
+    private static void requireFinite(String op, DMatrixRMaj m, Tensor a) {
+        for (double v : m.data) {
+            if (!Double.isFinite(v)) {
+                if (op.startsWith("chol")) {
+                    throw new NotPositiveDefiniteException(op + ": the " + a.shape() + " matrix is not positive definite");
+                }
+                throw new SingularMatrixException(op + ": the " + a.shape() + " matrix is singular to working precision");
+            }
+        }
+    }
+
+    @Override
+    public SymmetricEigen symmetricEigen(Tensor a) {
+        DMatrixRMaj ma = own(a).matrix();
+        if (a.rows() != a.cols()) {
+            throw new IllegalArgumentException("symmetricEigen: A must be square, got " + a.shape());
+        }
+        int n = a.rows();
+        EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(n, true, true);
+        if (!eig.decompose(ma.copy())) {
+            throw new ArithmeticException("symmetricEigen: the decomposition of the " + a.shape() + " matrix failed");
+        }
+        Integer[] order = new Integer[n];
+        double[] lambda = new double[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+            lambda[i] = eig.getEigenvalue(i).getReal();
+        }
+        Arrays.sort(order, Comparator.comparingDouble(i -> lambda[i]));
+        DMatrixRMaj values = new DMatrixRMaj(n, 1);
+        DMatrixRMaj vectors = new DMatrixRMaj(n, n);
+        for (int j = 0; j < n; j++) {
+            values.data[j] = lambda[order[j]];
+            DMatrixRMaj v = eig.getEigenVector(order[j]);
+            double norm = Math.sqrt(CommonOps_DDRM.dot(v, v));
+            for (int i = 0; i < n; i++) {
+                vectors.data[i * n + j] = v.data[i] / norm;
+            }
+        }
+        return new SymmetricEigen(wrap(values), wrap(vectors));
+    }
+
+    @Override
+    public void close() {
+        // heap memory only: nothing to release
+    }
+
+    @Override
+    public String toString() {
+        return "EjmlBackend[threaded=" + threaded + "]";
+    }
+}
