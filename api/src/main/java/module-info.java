@@ -9,6 +9,7 @@ module org.ntk4j.api {
     exports org.ntk4j.backend;
     exports org.ntk4j.backend.spi;
     exports org.ntk4j.data;
+    exports org.ntk4j.nn;
 
     opens org.ntk4j.data;
 
