@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
                 + " time and achieved GFLOP/s of each.",
                 "Workloads: gemm (n×n times n×n, 2n³ flops), gram (the n×n Gram matrix of n×d inputs, 2n²d flops),"
                         + " solve (Cholesky solve of an n×n kernel system with 10 right-hand sides, n³/3 + 20n² flops)"
-                        + KernelBench.HELP})
+                        + ", entk (traced empirical NTK of an MLP d-256-10, ReLU), antk (analytic NNGP and NTK of a"
+                        + " 3-layer ReLU network); kernel GFLOP/s count their matrix products."})
 final class BenchCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -47,7 +48,7 @@ final class BenchCommand implements Callable<Integer> {
             description = "Problem sizes n, comma-separated. Default: ${DEFAULT-VALUE}.")
     int[] sizes;
 
-    @Option(names = "--workloads", paramLabel = "NAMES", split = ",", defaultValue = "gemm,gram,solve" + KernelBench.DEFAULT,
+    @Option(names = "--workloads", paramLabel = "NAMES", split = ",", defaultValue = "gemm,gram,solve,entk,antk",
             description = "Workloads, comma-separated. Default: ${DEFAULT-VALUE}.")
     List<String> workloads;
 
@@ -65,8 +66,9 @@ final class BenchCommand implements Callable<Integer> {
         /**
          * @param backend the backend (its tensors are made in a scope the caller closes)
          * @param inputs the inputs made by {@link #prepare}
+         * @return the floating-point operations done
          */
-        void run(Backend backend, Tensor[] inputs);
+        double run(Backend backend, Tensor[] inputs);
 
         /**
          * @param backend the backend
@@ -74,9 +76,6 @@ final class BenchCommand implements Callable<Integer> {
          * @return the inputs (created in the caller's scope)
          */
         Tensor[] prepare(Backend backend, SplittableRandom random);
-
-        /** @return the floating-point operations of one run */
-        double flops();
     }
 
     @Override
@@ -92,8 +91,9 @@ final class BenchCommand implements Callable<Integer> {
             for (int n : sizes) {
                 Workload w = workload(workload.trim().toLowerCase(Locale.ROOT), n);
                 for (String name : names) {
-                    double seconds = measure(name, w);
-                    double gflops = w.flops() / seconds / 1e9;
+                    double[] m = measure(name, w);
+                    double seconds = m[0];
+                    double gflops = m[1] / seconds / 1e9;
                     results.computeIfAbsent(workload + " n=" + n, k -> new LinkedHashMap<>())
                             .put(name, new double[] {seconds, gflops});
                     out.printf(Locale.ROOT, "%-8s %-8s %6d %12.3f %10.2f%n", workload, name, n, seconds * 1e3, gflops);
@@ -133,7 +133,8 @@ final class BenchCommand implements Callable<Integer> {
         return names;
     }
 
-    private double measure(String backendName, Workload w) {
+    /** @return the median seconds and the flops of one run */
+    private double[] measure(String backendName, Workload w) {
         BackendOptions o = common.threads > 0 ? BackendOptions.defaults().withThreads(common.threads)
                 : BackendOptions.defaults();
         try (Backend backend = Backends.create(backendName, o); TensorScope scope = backend.scope()) {
@@ -142,13 +143,14 @@ final class BenchCommand implements Callable<Integer> {
                 w.run(backend, inputs);
             }
             double[] times = new double[repeat];
+            double flops = 0;
             for (int i = 0; i < repeat; i++) {
                 long t0 = System.nanoTime();
-                w.run(backend, inputs);
+                flops = w.run(backend, inputs);
                 times[i] = (System.nanoTime() - t0) / 1e9;
             }
             Arrays.sort(times);
-            return times[repeat / 2];
+            return new double[] {times[repeat / 2], flops};
         }
     }
 
@@ -159,12 +161,9 @@ final class BenchCommand implements Callable<Integer> {
                     return new Tensor[] {random(b, r, n, n), random(b, r, n, n), b.zeros(n, n, DType.F64)};
                 }
 
-                public void run(Backend b, Tensor[] t) {
+                public double run(Backend b, Tensor[] t) {
                     b.gemm(1, t[0], false, t[1], false, 0, t[2]);
                     b.toHost(t[2]); // include the copy back, as a caller would see it
-                }
-
-                public double flops() {
                     return 2.0 * n * n * n;
                 }
             };
@@ -173,12 +172,9 @@ final class BenchCommand implements Callable<Integer> {
                     return new Tensor[] {random(b, r, n, dims), b.zeros(n, n, DType.F64)};
                 }
 
-                public void run(Backend b, Tensor[] t) {
+                public double run(Backend b, Tensor[] t) {
                     b.gemm(1, t[0], false, t[0], true, 0, t[1]);
                     b.toHost(t[1]);
-                }
-
-                public double flops() {
                     return 2.0 * n * n * dims;
                 }
             };
@@ -195,16 +191,13 @@ final class BenchCommand implements Callable<Integer> {
                         b.zeros(n, 10, DType.F64)};
                 }
 
-                public void run(Backend b, Tensor[] t) {
+                public double run(Backend b, Tensor[] t) {
                     b.choleskySolve(t[0], t[1], t[2]);
                     b.toHost(t[2]);
-                }
-
-                public double flops() {
                     return n * (double) n * n / 3 + 2.0 * n * n * 10;
                 }
             };
-            default -> KernelBench.workload(name, n, dims, this);
+            default -> KernelBench.workload(name, n, dims, common.seed);
         };
     }
 

@@ -10,6 +10,7 @@ import org.ntk4j.data.Dataset;
 import org.ntk4j.data.Split;
 import org.ntk4j.io.Npy;
 import org.ntk4j.io.NpyArray;
+import org.ntk4j.kernel.AnalyticNtk;
 import org.ntk4j.kernel.EmpiricalNtk;
 import org.ntk4j.kernel.HostMatrix;
 import org.ntk4j.kernel.OutputAxes;
@@ -30,6 +31,8 @@ import picocli.CommandLine.Option;
                 + " spectrum as a PNG plot.",
                 "empirical: the exact NTK J·Jᵀ of the MLP at its initial (or --params) parameters, computed tile by"
                         + " tile; the parameters are written beside the kernel as .npz.",
+                "analytic: the infinite-width NNGP or NTK of the same architecture (depth, activation, σ_w, σ_b),"
+                        + " in closed form or by quadrature.",
                 "Read it in Python with numpy.load('kernel.npy')."})
 final class KernelCommand implements Callable<Integer> {
 
@@ -46,8 +49,8 @@ final class KernelCommand implements Callable<Integer> {
     ModelOptions model;
 
     @Option(names = "--kind", paramLabel = "K", defaultValue = "empirical",
-            description = "empirical (finite-width NTK of the MLP)" + AnalyticKernels.KIND_HELP
-                    + ". Default: ${DEFAULT-VALUE}.")
+            description = "empirical (the finite-width NTK of the MLP at its parameters) or analytic (the"
+                    + " infinite-width NNGP/NTK of the same architecture). Default: ${DEFAULT-VALUE}.")
     String kind;
 
     @Option(names = "--kernel", paramLabel = "K", defaultValue = "ntk",
@@ -126,13 +129,27 @@ final class KernelCommand implements Callable<Integer> {
                     what = "empirical NTK (" + ax.name().toLowerCase(Locale.ROOT) + ") of " + mlp;
                     ParamsFiles.save(dir.resolve(base + "-params.npz"), host);
                 }
-                default -> {
-                    AnalyticKernels.Result r = AnalyticKernels.compute(kind, kernel, model, backend, xs, x);
-                    values = r.values();
-                    rows = r.rows();
-                    cols = r.cols();
-                    what = r.description();
+                case "analytic" -> {
+                    boolean nngp = switch (kernel.toLowerCase(Locale.ROOT)) {
+                        case "ntk" -> false;
+                        case "nngp" -> true;
+                        default -> throw new UsageException("--kernel must be ntk or nngp, got " + kernel);
+                    };
+                    AnalyticNtk a = AnalyticNtk.of(model.hidden.size() + 1, model.activation(), model.sigmaW,
+                            model.bias ? model.sigmaB : 0);
+                    int tiles = (x.size() + batchSize - 1) / batchSize;
+                    AnalyticNtk.HostKernels k;
+                    try (Progress bar = new Progress(err, "kernel", "tiles", (long) tiles * tiles,
+                            Progress.Mode.auto(common.quiet), System::nanoTime)) {
+                        k = a.computeTiled(backend, xs, null, batchSize, (d, t) -> bar.update(d, ""));
+                    }
+                    HostMatrix m = nngp ? k.nngp() : k.ntk();
+                    values = m.data();
+                    rows = m.rows();
+                    cols = m.cols();
+                    what = "analytic " + (nngp ? "NNGP" : "NTK") + " of " + a;
                 }
+                default -> throw new UsageException("--kind must be empirical or analytic, got " + kind);
             }
             seconds = (System.nanoTime() - t0) / 1e9;
             eig = Spectrum.eigenvalues(backend, values, rows);
