@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.ntk4j.backend.Backend;
+import org.ntk4j.backend.NotPositiveDefiniteException;
+import org.ntk4j.backend.SingularMatrixException;
 import org.ntk4j.tensor.DType;
 import org.ntk4j.tensor.Tensor;
 import org.ntk4j.tensor.TensorScope;
@@ -42,7 +44,8 @@ import org.ntk4j.tensor.TensorScope;
  * default), each step is tried at θ + η·Δθ: if the mean batch loss does not increase it is accepted and the
  * damping shrinks by {@code shrink}; otherwise it is rejected, the damping grows by {@code grow} and the step is
  * solved again with the same kernel, up to {@code max-rejections} times (then the update is zero). Accepted
- * steps therefore never increase the batch loss. The damping stays within [{@code min-damping},
+ * steps therefore never increase the batch loss. A solve that fails because λ is too small for working
+ * precision (not positive definite, singular) counts as a rejection. The damping stays within [{@code min-damping},
  * {@code max-damping}].
  */
 public final class ProximalNtk implements Optimizer<ProximalNtk.State> {
@@ -160,15 +163,28 @@ public final class ProximalNtk implements Optimizer<ProximalNtk.State> {
             Tensor v = b.zeros(n, 1, dtype);
             while (true) {
                 double lambda = current * scale;
-                objective.timed(Phase.SOLVE, () -> {
+                boolean solved = objective.timed(Phase.SOLVE, () -> {
                     b.axpby(1, system, lambda, identity, a);
-                    if (lin.unitHessian()) {
-                        b.choleskySolve(a, rhs, v);
-                    } else {
-                        b.luSolve(a, rhs, v);
+                    try {
+                        if (lin.unitHessian()) {
+                            b.choleskySolve(a, rhs, v);
+                        } else {
+                            b.luSolve(a, rhs, v);
+                        }
+                        return true;
+                    } catch (NotPositiveDefiniteException | SingularMatrixException e) {
+                        return false; // λ too small for working precision: treated as a rejected step
                     }
-                    return null;
                 });
+                if (!solved) {
+                    rejections++;
+                    current = Math.min(current * grow, maxDamping);
+                    if (rejections > maxRejections) {
+                        return new Update<>(keep(scope, params.zerosLike()), new State(state.count() + 1, current,
+                                state.rejected() + rejections, loss0));
+                    }
+                    continue;
+                }
                 Tensor u = matrix(b, v, lin.samples(), lin.outputs());
                 Params jtv = lin.vjp(u);
                 Params updates = objective.timed(Phase.UPDATE, () -> jtv.scaled(-learningRate));
