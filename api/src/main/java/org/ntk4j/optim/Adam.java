@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.ntk4j.backend.Backend;
+import org.ntk4j.nn.Params;
 import org.ntk4j.tensor.Tensor;
 
 /**
@@ -56,38 +57,39 @@ public final class Adam implements GradientOptimizer<Adam.State> {
     public Update<State> update(Params gradients, State state, Params params) {
         Backend b = params.backend();
         long t = state.count() + 1;
-        Params mu = gradients.combine(1 - beta1, beta1, state.mu());
+        Params mu = ParamMath.combine(1 - beta1, gradients, beta1, state.mu());
         List<Tensor> nu = new ArrayList<>();
         List<Tensor> updates = new ArrayList<>();
         double c1 = 1 - Math.pow(beta1, t);
         double c2 = 1 - Math.pow(beta2, t);
         for (int i = 0; i < gradients.size(); i++) {
-            Tensor g = gradients.get(i);
+            Tensor g = gradients.tensor(i);
             Tensor n = b.zeros(g.rows(), g.cols(), g.dtype());
             b.hadamard(g, g, n);
-            b.axpby(1 - beta2, n, beta2, state.nu().get(i), n);
+            b.axpby(1 - beta2, n, beta2, state.nu().tensor(i), n);
             nu.add(n);
             Tensor den = b.zeros(g.rows(), g.cols(), g.dtype());
             b.scale(1 / c2, n, den);
             b.sqrt(den, den);
             b.affine(1, den, eps, den);
             Tensor u = b.zeros(g.rows(), g.cols(), g.dtype());
-            b.divide(mu.get(i), den, u);
+            b.divide(mu.tensor(i), den, u);
             b.scale(-learningRate / c1, u, u);
             den.close();
             updates.add(u);
         }
-        return new Update<>(Params.of(updates), new State(t, mu, Params.of(nu)));
+        return new Update<>(new Params(b, params.names(), updates), new State(t, mu, new Params(b, params.names(), nu)));
     }
 
     @Override
-    public State restore(double[] scalars, List<Tensor> tensors) {
+    public State restore(double[] scalars, List<Tensor> tensors, Params params) {
         if (scalars.length != 1 || tensors.isEmpty() || tensors.size() % 2 != 0) {
             throw new IllegalArgumentException(NAME + " state needs 1 number and an even number of moment tensors, got "
                     + scalars.length + " and " + tensors.size());
         }
         int h = tensors.size() / 2;
-        return new State((long) scalars[0], Params.of(tensors.subList(0, h)), Params.of(tensors.subList(h, 2 * h)));
+        return new State((long) scalars[0], ParamMath.like(tensors.subList(0, h), params, "adam's mu"),
+                ParamMath.like(tensors.subList(h, 2 * h), params, "adam's nu"));
     }
 
     @Override

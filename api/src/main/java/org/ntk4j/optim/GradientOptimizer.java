@@ -1,5 +1,6 @@
 package org.ntk4j.optim;
 
+import org.ntk4j.nn.Params;
 /**
  * A first-order optimizer: its update is a pure function of the gradient, the state and the parameters,
  * exactly optax's {@code GradientTransformation.update}.

@@ -1,5 +1,6 @@
 package org.ntk4j.optim;
 
+import org.ntk4j.nn.Params;
 import org.ntk4j.tensor.Tensor;
 
 /**
@@ -9,7 +10,7 @@ import org.ntk4j.tensor.Tensor;
  *
  * <p>The per-sample loss ℓ_i = ℓ(f_i, y_i) enters through its output gradient g_i = ∂ℓ_i/∂f_i and Hessian
  * H_i = ∂²ℓ_i/∂f_i² (for ½‖f − y‖²: g = f − y, H = I; for softmax cross-entropy: g = p − y,
- * H = diag(p) − p·pᵀ with p the softmax of f).
+ * H = diag(p) − p·pᵀ with p the softmax of f). Any constant factor of the loss appears in g and H alike.
  *
  * <p>Tensors returned by {@link #outputGradient()} and {@link #kernel()} are owned by the linearization and
  * closed with it; the others are new and owned by the caller.
@@ -28,8 +29,11 @@ public interface Linearization extends AutoCloseable {
     /** @return g, the m×O per-sample output gradients ∂ℓ_i/∂f_i (not divided by m); do not modify */
     Tensor outputGradient();
 
-    /** @return whether every H_i is the identity (the squared error), so H·A = A */
-    boolean unitHessian();
+    /**
+     * @return c when every H_i is c·I (the squared error: c = 1 for ½‖f − y‖², 1/O for the mean over outputs),
+     *     so that H·A = c·A and the proximal system stays symmetric; NaN otherwise
+     */
+    double isotropicHessian();
 
     /**
      * @param a an (m·O)×k tensor in the sample-major layout (not modified)

@@ -1,5 +1,6 @@
 package org.ntk4j.optim;
 
+import org.ntk4j.nn.Params;
 /**
  * A batch loss and its gradient with respect to the parameters.
  *

@@ -2,6 +2,7 @@ package org.ntk4j.optim;
 
 import java.util.List;
 import java.util.Map;
+import org.ntk4j.nn.Params;
 import org.ntk4j.tensor.Tensor;
 
 /**
@@ -40,19 +41,19 @@ public final class Momentum implements GradientOptimizer<Momentum.State> {
 
     @Override
     public Update<State> update(Params gradients, State state, Params params) {
-        Params velocity = gradients.combine(1, beta, state.velocity());
-        Params updates = nesterov ? gradients.combine(-learningRate, -learningRate * beta, velocity)
-                : velocity.scaled(-learningRate);
+        Params velocity = ParamMath.combine(1, gradients, beta, state.velocity());
+        Params updates = nesterov ? ParamMath.combine(-learningRate, gradients, -learningRate * beta, velocity)
+                : ParamMath.scaled(-learningRate, velocity);
         return new Update<>(updates, new State(state.count() + 1, velocity));
     }
 
     @Override
-    public State restore(double[] scalars, List<Tensor> tensors) {
+    public State restore(double[] scalars, List<Tensor> tensors, Params params) {
         if (scalars.length != 1 || tensors.isEmpty()) {
             throw new IllegalArgumentException(NAME + " state needs 1 number and the velocity tensors, got "
                     + scalars.length + " and " + tensors.size());
         }
-        return new State((long) scalars[0], Params.of(tensors));
+        return new State((long) scalars[0], ParamMath.like(tensors, params, "momentum's velocity"));
     }
 
     @Override

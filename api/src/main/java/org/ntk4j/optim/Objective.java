@@ -2,6 +2,7 @@ package org.ntk4j.optim;
 
 import java.util.function.Supplier;
 import org.ntk4j.backend.Backend;
+import org.ntk4j.nn.Params;
 
 /**
  * What an optimizer may ask about the loss on the current minibatch: the context of one

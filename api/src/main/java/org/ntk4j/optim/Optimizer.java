@@ -1,6 +1,7 @@
 package org.ntk4j.optim;
 
 import java.util.List;
+import org.ntk4j.nn.Params;
 import org.ntk4j.tensor.Tensor;
 
 /**
@@ -41,8 +42,9 @@ public interface Optimizer<S extends OptimizerState> {
      *
      * @param scalars the saved {@link OptimizerState#scalars()} (not modified)
      * @param tensors the saved {@link OptimizerState#tensors()}, already on the backend (taken over)
+     * @param params the parameters the state belongs to, giving names and shapes (not modified)
      * @return the state
      * @throws IllegalArgumentException if the numbers or tensors do not fit this optimizer
      */
-    S restore(double[] scalars, List<Tensor> tensors);
+    S restore(double[] scalars, List<Tensor> tensors, Params params);
 }

@@ -6,7 +6,7 @@ import org.ntk4j.tensor.Tensor;
 /**
  * An optimizer's state between steps: an immutable record (its tensors are never modified once made). A
  * state is saved in checkpoints as its {@link #scalars()} and {@link #tensors()}, and rebuilt with
- * {@link Optimizer#restore(double[], List)}.
+ * {@link Optimizer#restore(double[], List, org.ntk4j.nn.Params)}.
  */
 public interface OptimizerState extends AutoCloseable {
 

@@ -8,6 +8,7 @@ import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.ntk4j.nn.Params;
 
 /**
  * Creates optimizers by name from the {@link OptimizerProvider}s found by {@link ServiceLoader}, or from an
@@ -87,7 +88,7 @@ public final class Optimizers {
      * @return new parameters
      */
     public static Params applyUpdates(Params params, Params updates) {
-        return params.combine(1, 1, updates);
+        return ParamMath.combine(1, params, 1, updates);
     }
 
     private static Map<String, OptimizerProvider> byName(List<OptimizerProvider> providers) {

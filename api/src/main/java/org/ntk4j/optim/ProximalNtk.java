@@ -1,11 +1,11 @@
 package org.ntk4j.optim;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.ntk4j.backend.Backend;
 import org.ntk4j.backend.NotPositiveDefiniteException;
 import org.ntk4j.backend.SingularMatrixException;
+import org.ntk4j.nn.Params;
 import org.ntk4j.tensor.DType;
 import org.ntk4j.tensor.Tensor;
 import org.ntk4j.tensor.TensorScope;
@@ -29,7 +29,8 @@ import org.ntk4j.tensor.TensorScope;
  * an m·O-dimensional solve. For the squared error ℓ_i = ½‖f_i − y_i‖², H = I and g = r = f − y, so
  * Δθ = −Jᵀ·(Θ_B + λ·I)⁻¹·r = argmin_Δ ½‖r + J·Δ‖² + (λ/2)‖Δ‖²: a symmetric positive definite system, solved
  * by Cholesky. For softmax cross-entropy, g = p − y and H_i = diag(p_i) − p_i·p_iᵀ (the generalized Gauss–Newton
- * form); H·Θ_B is not symmetric and the system is solved by LU. The parameters move by θ ← θ + η·Δθ.
+ * form); H·Θ_B is not symmetric and the system is solved by LU. When H = c·I (the squared error, with any
+ * constant factor c) the system c·Θ_B + λ·I is symmetric and Cholesky is used. The parameters move by θ ← θ + η·Δθ.
  *
  * <p>J is never formed: Θ_B comes from the structured kernel (per layer, a Gram of the inputs and a Gram of the
  * back-propagated deltas), and Jᵀ·v is one backward pass with output cotangent v.
@@ -39,8 +40,9 @@ import org.ntk4j.tensor.TensorScope;
  * <em>summed</em> batch loss Σ_i ℓ_i (m times the mean loss the objective reports).
  *
  * <h2>Damping</h2>
- * λ = damping · s, where s is the kernel's mean diagonal tr(Θ_B)/(m·O) when {@code relative} (the default) and
- * 1 otherwise, so the default damping does not depend on the network's scale. When {@code adaptive} (the
+ * λ = damping · s, where s is the mean diagonal tr(H·Θ_B)/(m·O) of the system's kernel term when {@code relative}
+ * (the default) and 1 otherwise — for the squared error with H = I, the kernel's mean diagonal — so the default
+ * damping depends neither on the network's scale nor on a constant factor in the loss. When {@code adaptive} (the
  * default), each step is tried at θ + η·Δθ: if the mean batch loss does not increase it is accepted and the
  * damping shrinks by {@code shrink}; otherwise it is rejected, the damping grows by {@code grow} and the step is
  * solved again with the same kernel, up to {@code max-rejections} times (then the update is zero). Accepted
@@ -153,20 +155,23 @@ public final class ProximalNtk implements Optimizer<ProximalNtk.State> {
             double loss0 = lin.loss();
             Tensor kernel = lin.kernel();
             Tensor identity = identity(b, n, dtype);
-            double scale = relative ? b.dot(kernel, identity) / n : 1;
+            double c = lin.isotropicHessian();
+            boolean symmetric = Double.isFinite(c);
+            Tensor system = symmetric ? kernel : objective.timed(Phase.SOLVE, () -> lin.hessianTimes(kernel));
+            double hessianFactor = symmetric ? c : 1;
+            double scale = relative ? hessianFactor * b.dot(system, identity) / n : 1;
             if (!(scale > 0) || !Double.isFinite(scale)) {
                 scale = 1; // a zero kernel (dead network): fall back to absolute damping
             }
-            Tensor system = lin.unitHessian() ? kernel : objective.timed(Phase.SOLVE, () -> lin.hessianTimes(kernel));
             Tensor rhs = column(b, lin.outputGradient());
             Tensor a = b.zeros(n, n, dtype);
             Tensor v = b.zeros(n, 1, dtype);
             while (true) {
                 double lambda = current * scale;
                 boolean solved = objective.timed(Phase.SOLVE, () -> {
-                    b.axpby(1, system, lambda, identity, a);
+                    b.axpby(hessianFactor, system, lambda, identity, a);
                     try {
-                        if (lin.unitHessian()) {
+                        if (symmetric) {
                             b.choleskySolve(a, rhs, v);
                         } else {
                             b.luSolve(a, rhs, v);
@@ -187,7 +192,7 @@ public final class ProximalNtk implements Optimizer<ProximalNtk.State> {
                 }
                 Tensor u = matrix(b, v, lin.samples(), lin.outputs());
                 Params jtv = lin.vjp(u);
-                Params updates = objective.timed(Phase.UPDATE, () -> jtv.scaled(-learningRate));
+                Params updates = objective.timed(Phase.UPDATE, () -> ParamMath.scaled(-learningRate, jtv));
                 jtv.close();
                 if (!adaptive) {
                     return new Update<>(keep(scope, updates), new State(state.count() + 1, current, state.rejected(),
@@ -213,17 +218,13 @@ public final class ProximalNtk implements Optimizer<ProximalNtk.State> {
     }
 
     @Override
-    public State restore(double[] scalars, List<Tensor> tensors) {
+    public State restore(double[] scalars, List<Tensor> tensors, Params params) {
         OptionChecks.stateShape(NAME, scalars, 4, tensors, 0);
         return new State((long) scalars[0], scalars[1], (long) scalars[2], scalars[3]);
     }
 
     private static Params keep(TensorScope scope, Params p) {
-        List<Tensor> kept = new ArrayList<>(p.size());
-        for (Tensor t : p.tensors()) {
-            kept.add(scope.keep(t));
-        }
-        return Params.of(kept);
+        return p.keepIn(scope);
     }
 
     private static Tensor identity(Backend b, int n, DType dtype) {

@@ -2,6 +2,7 @@ package org.ntk4j.optim;
 
 import java.util.List;
 import java.util.Map;
+import org.ntk4j.nn.Params;
 import org.ntk4j.tensor.Tensor;
 
 /**
@@ -38,11 +39,11 @@ public final class Sgd implements GradientOptimizer<Sgd.State> {
 
     @Override
     public Update<State> update(Params gradients, State state, Params params) {
-        return new Update<>(gradients.scaled(-learningRate), new State(state.count() + 1));
+        return new Update<>(ParamMath.scaled(-learningRate, gradients), new State(state.count() + 1));
     }
 
     @Override
-    public State restore(double[] scalars, List<Tensor> tensors) {
+    public State restore(double[] scalars, List<Tensor> tensors, Params params) {
         OptionChecks.stateShape(NAME, scalars, 1, tensors, 0);
         return new State((long) scalars[0]);
     }

@@ -1,6 +1,7 @@
 package org.ntk4j.optim;
 
 import java.util.Objects;
+import org.ntk4j.nn.Params;
 
 /**
  * The result of one optimizer step: the parameter updates (to be added, {@link Optimizers#applyUpdates}) and

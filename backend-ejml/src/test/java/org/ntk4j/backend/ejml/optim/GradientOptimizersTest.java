@@ -1,16 +1,5 @@
 package org.ntk4j.backend.ejml.optim;
 
-import org.ntk4j.optim.Adam;
-import org.ntk4j.optim.Momentum;
-import org.ntk4j.optim.Objective;
-import org.ntk4j.optim.Optimizer;
-import org.ntk4j.optim.OptimizerOptions;
-import org.ntk4j.optim.OptimizerState;
-import org.ntk4j.optim.Optimizers;
-import org.ntk4j.optim.Params;
-import org.ntk4j.optim.Sgd;
-import org.ntk4j.optim.Update;
-
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,6 +12,16 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.ntk4j.backend.Backend;
 import org.ntk4j.backend.Backends;
+import org.ntk4j.nn.Params;
+import org.ntk4j.optim.Adam;
+import org.ntk4j.optim.Momentum;
+import org.ntk4j.optim.Objective;
+import org.ntk4j.optim.Optimizer;
+import org.ntk4j.optim.OptimizerOptions;
+import org.ntk4j.optim.OptimizerState;
+import org.ntk4j.optim.Optimizers;
+import org.ntk4j.optim.Sgd;
+import org.ntk4j.optim.Update;
 import org.ntk4j.tensor.DType;
 
 /** The first-order optimizers on EJML: convergence on a parabola and Rosenbrock, Adam against a reference. */
@@ -41,7 +40,7 @@ class GradientOptimizersTest {
     }
 
     private Params vector(double... x) {
-        return Params.of(backend.fromHost(x, 1, x.length, DType.F64));
+        return TestParams.of(backend.fromHost(x, 1, x.length, DType.F64));
     }
 
     /** Runs n steps from x0 and returns the final point. */
@@ -57,7 +56,7 @@ class GradientOptimizersTest {
             x = next;
             state = u.state();
         }
-        double[] out = backend.toHost(x.get(0));
+        double[] out = backend.toHost(x.tensor(0));
         x.close();
         state.close();
         return out;
@@ -115,7 +114,7 @@ class GradientOptimizersTest {
             Update<Adam.State> u = adam.update(g, s, x);
             x = Optimizers.applyUpdates(x, u.updates());
             s = u.state();
-            assertArrayEquals(expected[t], backend.toHost(x.get(0)), 1e-15, "step " + (t + 1));
+            assertArrayEquals(expected[t], backend.toHost(x.tensor(0)), 1e-15, "step " + (t + 1));
             assertEquals(t + 1, s.count());
         }
     }
@@ -127,13 +126,13 @@ class GradientOptimizersTest {
         Params x = vector(1, 2);
         Params g = vector(0.5, -0.5);
         Momentum.State s0 = m.update(g, m.init(x), x).state();
-        double[] v0 = backend.toHost(s0.velocity().get(0));
+        double[] v0 = backend.toHost(s0.velocity().tensor(0));
         Update<Momentum.State> u1 = m.update(g, s0, x);
-        assertArrayEquals(v0, backend.toHost(s0.velocity().get(0)));
-        assertArrayEquals(new double[] {1, 2}, backend.toHost(x.get(0)));
-        assertArrayEquals(new double[] {0.5, -0.5}, backend.toHost(g.get(0)));
+        assertArrayEquals(v0, backend.toHost(s0.velocity().tensor(0)));
+        assertArrayEquals(new double[] {1, 2}, backend.toHost(x.tensor(0)));
+        assertArrayEquals(new double[] {0.5, -0.5}, backend.toHost(g.tensor(0)));
         // heavy ball: v1 = g + 0.9·g, u = −0.1·v1
-        assertArrayEquals(new double[] {-0.095, 0.095}, backend.toHost(u1.updates().get(0)), 1e-15);
+        assertArrayEquals(new double[] {-0.095, 0.095}, backend.toHost(u1.updates().tensor(0)), 1e-15);
     }
 
     @Test
@@ -143,11 +142,11 @@ class GradientOptimizersTest {
         Params x = vector(1, 2);
         Adam.State s = adam.update(vector(0.3, -0.2), adam.init(x), x).state();
         Adam.State r = adam.restore(s.scalars(), List.of(backend.copy(s.tensors().get(0)),
-                backend.copy(s.tensors().get(1))));
+                backend.copy(s.tensors().get(1))), x);
         Params g = vector(0.1, 0.4);
-        assertArrayEquals(backend.toHost(adam.update(g, s, x).updates().get(0)),
-                backend.toHost(adam.update(g, r, x).updates().get(0)));
-        assertThrows(IllegalArgumentException.class, () -> adam.restore(new double[] {1}, List.of()));
+        assertArrayEquals(backend.toHost(adam.update(g, s, x).updates().tensor(0)),
+                backend.toHost(adam.update(g, r, x).updates().tensor(0)));
+        assertThrows(IllegalArgumentException.class, () -> adam.restore(new double[] {1}, List.of(), x));
     }
 
     @Test

@@ -1,14 +1,13 @@
 package org.ntk4j.backend.ejml.optim;
 
-import org.ntk4j.optim.Linearization;
-import org.ntk4j.optim.LossAndGradient;
-import org.ntk4j.optim.Objective;
-import org.ntk4j.optim.Params;
-import org.ntk4j.optim.Phase;
-
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.ntk4j.backend.Backend;
+import org.ntk4j.nn.Params;
+import org.ntk4j.optim.Linearization;
+import org.ntk4j.optim.LossAndGradient;
+import org.ntk4j.optim.Objective;
+import org.ntk4j.optim.Phase;
 import org.ntk4j.tensor.DType;
 import org.ntk4j.tensor.Tensor;
 
@@ -56,15 +55,15 @@ final class HostFunctionObjective implements Objective {
 
     @Override
     public double loss(Params params) {
-        return f.apply(backend.toHost(params.get(0)));
+        return f.apply(backend.toHost(params.tensor(0)));
     }
 
     @Override
     public LossAndGradient lossAndGradient(Params params) {
         gradientCalls++;
-        double[] x = backend.toHost(params.get(0));
+        double[] x = backend.toHost(params.tensor(0));
         Tensor g = backend.fromHost(grad.apply(x), 1, x.length, DType.F64);
-        return new LossAndGradient(f.apply(x), Params.of(g));
+        return new LossAndGradient(f.apply(x), TestParams.of(g));
     }
 
     @Override

@@ -2,10 +2,10 @@ package org.ntk4j.backend.ejml.optim;
 
 import java.util.function.Supplier;
 import org.ntk4j.backend.Backend;
+import org.ntk4j.nn.Params;
 import org.ntk4j.optim.Linearization;
 import org.ntk4j.optim.LossAndGradient;
 import org.ntk4j.optim.Objective;
-import org.ntk4j.optim.Params;
 import org.ntk4j.optim.Phase;
 import org.ntk4j.tensor.DType;
 import org.ntk4j.tensor.Tensor;
@@ -173,22 +173,22 @@ final class LinearTestObjective implements Objective {
 
     @Override
     public double loss(Params params) {
-        return loss(backend.toHost(params.get(0)));
+        return loss(backend.toHost(params.tensor(0)));
     }
 
     @Override
     public LossAndGradient lossAndGradient(Params params) {
-        double[] w = backend.toHost(params.get(0));
+        double[] w = backend.toHost(params.tensor(0));
         double[] g = jtv(outputGradient(w));
         for (int i = 0; i < g.length; i++) {
             g[i] /= m;
         }
-        return new LossAndGradient(loss(w), Params.of(backend.fromHost(g, d, o, DType.F64)));
+        return new LossAndGradient(loss(w), TestParams.of(backend.fromHost(g, d, o, DType.F64)));
     }
 
     @Override
     public Linearization linearize(Params params) {
-        double[] w = backend.toHost(params.get(0));
+        double[] w = backend.toHost(params.tensor(0));
         Tensor g = backend.fromHost(flatten(outputGradient(w)), m, o, DType.F64);
         double[][] j = jacobian();
         Tensor kernel = backend.fromHost(flatten(multiply(j, transpose(j))), m * o, m * o, DType.F64);
@@ -216,8 +216,8 @@ final class LinearTestObjective implements Objective {
             }
 
             @Override
-            public boolean unitHessian() {
-                return !crossEntropy;
+            public double isotropicHessian() {
+                return crossEntropy ? Double.NaN : 1;
             }
 
             @Override
@@ -243,7 +243,7 @@ final class LinearTestObjective implements Objective {
                 for (int i = 0; i < m; i++) {
                     System.arraycopy(u, i * o, um[i], 0, o);
                 }
-                return Params.of(backend.fromHost(jtv(um), d, o, DType.F64));
+                return TestParams.of(backend.fromHost(jtv(um), d, o, DType.F64));
             }
 
             @Override

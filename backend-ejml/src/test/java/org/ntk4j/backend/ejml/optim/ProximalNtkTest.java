@@ -11,10 +11,10 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.ntk4j.backend.Backend;
 import org.ntk4j.backend.Backends;
+import org.ntk4j.nn.Params;
 import org.ntk4j.optim.LossAndGradient;
-import org.ntk4j.optim.Optimizers;
 import org.ntk4j.optim.OptimizerOptions;
-import org.ntk4j.optim.Params;
+import org.ntk4j.optim.Optimizers;
 import org.ntk4j.optim.ProximalNtk;
 import org.ntk4j.optim.Update;
 import org.ntk4j.tensor.DType;
@@ -85,12 +85,12 @@ class ProximalNtkTest {
     }
 
     private Params weights(double[][] w) {
-        return Params.of(backend.fromHost(LinearTestObjective.flatten(w), w.length, w[0].length, DType.F64));
+        return TestParams.of(backend.fromHost(LinearTestObjective.flatten(w), w.length, w[0].length, DType.F64));
     }
 
     private double[] step(ProximalNtk opt, LinearTestObjective obj, Params w) {
         Update<ProximalNtk.State> u = opt.update(obj, opt.init(w), w);
-        return backend.toHost(Optimizers.applyUpdates(w, u.updates()).get(0));
+        return backend.toHost(Optimizers.applyUpdates(w, u.updates()).tensor(0));
     }
 
     @Test
@@ -146,10 +146,10 @@ class ProximalNtkTest {
             double lambda = 1e9;
             double eta = 0.5;
             ProximalNtk opt = ProximalNtk.defaults().withLearningRate(eta).withDamping(lambda, false, false);
-            double[] u = backend.toHost(opt.update(obj, opt.init(w), w).updates().get(0));
+            double[] u = backend.toHost(opt.update(obj, opt.init(w), w).updates().tensor(0));
             try (LossAndGradient lg = obj.lossAndGradient(w)) {
                 // the objective's gradient is of the mean loss; the summed loss's is m times it
-                double[] sgd = backend.toHost(lg.gradients().scaled(-eta / lambda * x.length).get(0));
+                double[] sgd = backend.toHost(TestParams.scaled(-eta / lambda * x.length, lg.gradients()).tensor(0));
                 double scale = 0;
                 for (double v : sgd) {
                     scale = Math.max(scale, Math.abs(v));
@@ -175,7 +175,7 @@ class ProximalNtkTest {
         double eta = 0.7;
         ProximalNtk opt = ProximalNtk.defaults().withLearningRate(eta).withDamping(lambda, false, false);
         Params w = weights(w0);
-        double[] u = backend.toHost(opt.update(obj, opt.init(w), w).updates().get(0));
+        double[] u = backend.toHost(opt.update(obj, opt.init(w), w).updates().tensor(0));
 
         double[] wf = LinearTestObjective.flatten(w0);
         double[][] j = obj.jacobian();
@@ -220,7 +220,7 @@ class ProximalNtkTest {
             assertTrue(after <= before, "iteration " + it + ": " + before + " → " + after);
             if (u.state().rejected() > s.rejected()) {
                 rejectedIterations++;
-                assertTrue(u.state().damping() > s.damping() || u.updates().norm() > 0,
+                assertTrue(u.state().damping() > s.damping() || u.updates().normSquared() > 0,
                         "a rejection grows the damping");
             }
             w = next;
