@@ -44,7 +44,26 @@ final class Plots {
      */
     static boolean lines(Path file, String title, String xLabel, String yLabel, boolean logY, List<Curve> curves)
             throws IOException {
+        return lines(file, title, xLabel, yLabel, logY, curves, Styler.LegendPosition.InsideNE);
+    }
+
+    /**
+     * Writes a line chart of curves over iterations with the legend where it hides least.
+     *
+     * @param file the PNG to write (through a temporary file and a move)
+     * @param title the chart title
+     * @param xLabel the x axis title
+     * @param yLabel the y axis title
+     * @param logY whether the y axis is logarithmic (non-positive points are then left out)
+     * @param curves the curves (not modified); empty ones are skipped
+     * @param legend where the legend goes (InsideSE for rising curves)
+     * @return whether a chart was written (false when no curve has a point)
+     * @throws IOException if the file cannot be written
+     */
+    static boolean lines(Path file, String title, String xLabel, String yLabel, boolean logY, List<Curve> curves,
+                         Styler.LegendPosition legend) throws IOException {
         XYChart chart = chart(title, xLabel, yLabel);
+        chart.getStyler().setLegendPosition(legend);
         chart.getStyler().setYAxisLogarithmic(logY);
         boolean any = false;
         for (Curve c : curves) {
@@ -73,31 +92,52 @@ final class Plots {
      * @throws IOException if the file cannot be written
      */
     static boolean spectrum(Path file, String title, double[] eigenvalues) throws IOException {
-        double[] sorted = eigenvalues.clone();
-        Arrays.sort(sorted);
-        List<Double> positive = new ArrayList<>();
-        for (int i = sorted.length - 1; i >= 0; i--) {
-            if (sorted[i] > 0 && Double.isFinite(sorted[i])) {
-                positive.add(sorted[i]);
-            }
-        }
-        if (positive.isEmpty()) {
-            return false;
-        }
-        double[] x = new double[positive.size()];
-        double[] y = new double[positive.size()];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = i + 1;
-            y[i] = positive.get(i);
-        }
+        return spectra(file, title, java.util.Map.of("eigenvalues", eigenvalues), false);
+    }
+
+    /**
+     * Writes eigenvalue spectra, each largest first, on a logarithmic axis.
+     *
+     * @param file the PNG to write
+     * @param title the chart title
+     * @param spectra eigenvalues by series name, in legend order (not modified); non-positive ones are left out
+     * @param legend whether to show the legend
+     * @return whether a chart was written (false when no eigenvalue is positive)
+     * @throws IOException if the file cannot be written
+     */
+    static boolean spectra(Path file, String title, java.util.Map<String, double[]> spectra, boolean legend)
+            throws IOException {
         XYChart chart = chart(title, "eigenvalue index (largest first)", "eigenvalue (log scale)");
         chart.getStyler().setYAxisLogarithmic(true);
-        chart.getStyler().setLegendVisible(false);
-        XYSeries s = chart.addSeries("eigenvalues", x, y);
-        s.setMarker(x.length <= 200 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
-        s.setLineStyle(new BasicStroke(2f));
-        save(chart, file);
-        return true;
+        chart.getStyler().setLegendVisible(legend);
+        boolean any = false;
+        for (java.util.Map.Entry<String, double[]> e : spectra.entrySet()) {
+            double[] sorted = e.getValue().clone();
+            Arrays.sort(sorted);
+            List<Double> positive = new ArrayList<>();
+            for (int i = sorted.length - 1; i >= 0; i--) {
+                if (sorted[i] > 0 && Double.isFinite(sorted[i])) {
+                    positive.add(sorted[i]);
+                }
+            }
+            if (positive.isEmpty()) {
+                continue;
+            }
+            double[] x = new double[positive.size()];
+            double[] y = new double[positive.size()];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = i + 1;
+                y[i] = positive.get(i);
+            }
+            XYSeries s = chart.addSeries(e.getKey(), x, y);
+            s.setMarker(x.length <= 200 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
+            s.setLineStyle(new BasicStroke(2f));
+            any = true;
+        }
+        if (any) {
+            save(chart, file);
+        }
+        return any;
     }
 
     private static XYChart chart(String title, String xLabel, String yLabel) {
