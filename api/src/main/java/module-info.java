@@ -11,6 +11,7 @@ module org.ntk4j.api {
     exports org.ntk4j.data;
     exports org.ntk4j.nn;
     exports org.ntk4j.kernel;
+    exports org.ntk4j.predict;
 
     opens org.ntk4j.data;
 
