@@ -71,7 +71,8 @@ final class KernelCommand implements Callable<Integer> {
     int batchSize;
 
     @Option(names = "--params", paramLabel = "FILE.npz",
-            description = "Parameters to use (a train checkpoint's params.npz) instead of a fresh initialization.")
+            description = "Parameters to use instead of a fresh initialization: a train run's checkpoint.npz, or"
+                    + " a kernel's FILE-params.npz.")
     Path params;
 
     @Option(names = {"-o", "--out"}, paramLabel = "FILE.npy", defaultValue = "kernel.npy",
@@ -136,7 +137,7 @@ final class KernelCommand implements Callable<Integer> {
                         default -> throw new UsageException("--kernel must be ntk or nngp, got " + kernel);
                     };
                     AnalyticNtk a = AnalyticNtk.of(model.hidden.size() + 1, model.activation(), model.sigmaW,
-                            model.bias ? model.sigmaB : 0);
+                            model.sigmaB);
                     int tiles = (x.size() + batchSize - 1) / batchSize;
                     AnalyticNtk.HostKernels k;
                     try (Progress bar = new Progress(err, "kernel", "tiles", (long) tiles * tiles,

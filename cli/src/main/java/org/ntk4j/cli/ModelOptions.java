@@ -9,7 +9,7 @@ import org.ntk4j.nn.Mlp;
 import org.ntk4j.nn.Parameterization;
 import picocli.CommandLine.Option;
 
-/** The options that define the MLP: hidden widths, activation, parameterization, σ_w, σ_b, bias. */
+/** The options that define the MLP: hidden widths, activation, parameterization, σ_w, σ_b. */
 final class ModelOptions {
 
     @Option(names = "--hidden", paramLabel = "W", split = ",", defaultValue = "256",
@@ -31,12 +31,9 @@ final class ModelOptions {
     double sigmaW;
 
     @Option(names = "--sigma-b", paramLabel = "S", defaultValue = "0.1",
-            description = "Bias standard deviation σ_b. Default: ${DEFAULT-VALUE}.")
+            description = "Bias standard deviation σ_b (0 for an analytic kernel without biases)."
+                    + " Default: ${DEFAULT-VALUE}.")
     double sigmaB;
-
-    @Option(names = "--bias", negatable = true, defaultValue = "true", fallbackValue = "true",
-            description = "Give layers biases (--no-bias for none). Default: ${DEFAULT-VALUE}.")
-    boolean bias;
 
     /**
      * @param inputs the input width
@@ -45,6 +42,7 @@ final class ModelOptions {
      * @throws UsageException naming the bad option
      */
     Mlp build(int inputs, int outputs) {
+        Parameterization p = parameterization();
         int[] widths = new int[hidden.size() + 2];
         widths[0] = inputs;
         for (int i = 0; i < hidden.size(); i++) {
@@ -54,17 +52,25 @@ final class ModelOptions {
             widths[i + 1] = hidden.get(i);
         }
         widths[widths.length - 1] = outputs;
-        Parameterization p = switch (parameterization.toLowerCase(Locale.ROOT)) {
+        try {
+            return Mlp.builder(widths).activation(activation()).parameterization(p).sigmaW(sigmaW).sigmaB(sigmaB)
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    Parameterization parameterization() {
+        return switch (parameterization.toLowerCase(Locale.ROOT)) {
             case "ntk" -> Parameterization.NTK;
             case "standard" -> Parameterization.STANDARD;
             default -> throw new UsageException("--parameterization must be ntk or standard, got " + parameterization);
         };
-        try {
-            return Mlp.builder(widths).activation(activation()).parameterization(p).sigmaW(sigmaW).sigmaB(sigmaB)
-                    .bias(bias).build();
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
+    }
+
+    /** @return the hidden widths */
+    int[] hiddenWidths() {
+        return hidden.stream().mapToInt(Integer::intValue).toArray();
     }
 
     Activation activation() {
@@ -83,7 +89,6 @@ final class ModelOptions {
         m.put("parameterization", parameterization);
         m.put("sigma_w", sigmaW);
         m.put("sigma_b", sigmaB);
-        m.put("bias", bias);
         return m;
     }
 }

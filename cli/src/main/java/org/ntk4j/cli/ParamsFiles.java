@@ -12,7 +12,7 @@ import org.ntk4j.nn.MlpParams;
 
 /**
  * MLP parameters as a NumPy {@code .npz}: arrays {@code W0} (d0×d1), {@code b0} (d1), {@code W1}, … —
- * readable with {@code numpy.load}.
+ * readable with {@code numpy.load}. Reading also accepts a training checkpoint's {@code param.W0}, ….
  */
 final class ParamsFiles {
 
@@ -58,7 +58,7 @@ final class ParamsFiles {
 
     private static double[] array(Path file, Map<String, NpyArray> arrays, String name, int size, String shape)
             throws MalformedDataException {
-        NpyArray a = arrays.get(name);
+        NpyArray a = arrays.containsKey(name) ? arrays.get(name) : arrays.get("param." + name);
         if (a == null) {
             throw new MalformedDataException(file + ": no array '" + name + "' (has " + arrays.keySet() + ")");
         }

@@ -12,7 +12,7 @@ import org.ntk4j.io.Json;
 
 /**
  * A training run's folder: {@code config.json} (the resolved options), {@code metrics.csv},
- * {@code checkpoints/}, the PNG plots and {@code summary.json}. Every file but the CSV log is written through a
+ * {@code checkpoint.npz}, the PNG plots and {@code summary.json}. Every file but the CSV log is written through a
  * temporary file and a move.
  */
 final class RunFolder {
@@ -40,7 +40,7 @@ final class RunFolder {
                 dir = root.resolve(stamp + "-" + safe + "-" + i);
             }
         }
-        Files.createDirectories(dir.resolve("checkpoints"));
+        Files.createDirectories(dir);
         return new RunFolder(dir);
     }
 
@@ -64,13 +64,5 @@ final class RunFolder {
      */
     void writeJson(String name, Map<String, Object> content) throws IOException {
         AtomicFiles.writeString(file(name), Json.write(content));
-    }
-
-    /**
-     * @param iteration the iteration a checkpoint is taken at
-     * @return its folder (not yet created)
-     */
-    Path checkpoint(long iteration) {
-        return dir.resolve("checkpoints").resolve(String.format(Locale.ROOT, "iter-%06d", iteration));
     }
 }

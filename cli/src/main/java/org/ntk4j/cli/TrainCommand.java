@@ -3,6 +3,8 @@ package org.ntk4j.cli;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,15 +16,16 @@ import java.util.concurrent.CountDownLatch;
 import org.ntk4j.backend.Backend;
 import org.ntk4j.data.Dataset;
 import org.ntk4j.data.Split;
-import org.ntk4j.kernel.EmpiricalNtk;
 import org.ntk4j.nn.Loss;
 import org.ntk4j.nn.Mlp;
-import org.ntk4j.nn.MlpParams;
-import org.ntk4j.optim.Optimizer;
 import org.ntk4j.optim.OptimizerOptions;
-import org.ntk4j.optim.OptimizerState;
 import org.ntk4j.optim.Optimizers;
 import org.ntk4j.optim.ProximalNtk;
+import org.ntk4j.train.IterationEvent;
+import org.ntk4j.train.Trainer;
+import org.ntk4j.train.TrainingConfig;
+import org.ntk4j.train.TrainingListener;
+import org.ntk4j.train.TrainingResult;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -34,10 +37,13 @@ import picocli.CommandLine.Option;
                 + " default backend) and write a run folder:",
                 "  config.json   the resolved options",
                 "  metrics.csv   one row per iteration: losses, accuracies, damping, phase times",
-                "  checkpoints/  iter-NNNNNN/{params.npz, optimizer.npz, checkpoint.json}",
+                "  checkpoint.npz  parameters, optimizer state and batch position (--resume continues from it)",
                 "  loss.png, accuracy.png, damping.png, spectrum.png (NTK eigenvalues at init and after training)",
                 "  summary.json  the final figures"})
 final class TrainCommand implements Callable<Integer> {
+
+    /** The checkpoint file in a run folder. */
+    static final String CHECKPOINT = "checkpoint.npz";
 
     /** The step scale proximal-ntk runs with when --opt lr is not given. */
     static final String PROXIMAL_LR = "0.5";
@@ -92,12 +98,13 @@ final class TrainCommand implements Callable<Integer> {
     double targetAccuracy;
 
     @Option(names = "--checkpoint-every", paramLabel = "K", defaultValue = "0",
-            description = "Write a checkpoint every K iterations (0: only at the end). Default: ${DEFAULT-VALUE}.")
+            description = "Replace the run's checkpoint.npz every K iterations (0: only at the end)."
+                    + " Default: ${DEFAULT-VALUE}.")
     int checkpointEvery;
 
     @Option(names = "--resume", paramLabel = "DIR",
-            description = "Continue from a checkpoint folder, or from a run folder's latest checkpoint, with the same"
-                    + " data, model and optimizer options.")
+            description = "Continue from a checkpoint (.npz, or a run folder with checkpoint.npz) with the same data,"
+                    + " model, optimizer, batch size and seed; the trajectory is the one an uninterrupted run takes.")
     Path resume;
 
     @Option(names = "--run-dir", paramLabel = "DIR",
@@ -130,21 +137,26 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         checkOptions();
-        Loss lossFn = parseLoss();
         Split split = data.load(common.seed);
         Dataset train = split.train();
-        Dataset test = split.test();
         Mlp mlp = model.build(train.dims(), train.classes());
-        Optimizer<?> opt;
         if (optimizer.trim().equalsIgnoreCase(ProximalNtk.NAME)) {
             optimizerOptions.putIfAbsent("lr", PROXIMAL_LR);
         }
+        String optName;
         try {
-            opt = Optimizers.create(optimizer, OptimizerOptions.of(optimizerOptions));
+            optName = Optimizers.create(optimizer, OptimizerOptions.of(optimizerOptions)).name();
         } catch (IllegalArgumentException e) {
             throw new UsageException("--optimizer/--opt: " + e.getMessage());
         }
-        long budget = epochs > 0 ? (long) epochs * ((train.size() + batchSize - 1) / batchSize) : iterations;
+        Path checkpoint = resume == null ? null
+                : Files.isDirectory(resume) ? resume.resolve(CHECKPOINT) : resume;
+        if (checkpoint != null && !Files.isRegularFile(checkpoint)) {
+            throw new UsageException("--resume " + resume + ": no checkpoint there (expected a .npz file or a run"
+                    + " folder with " + CHECKPOINT + ")");
+        }
+        RunFolder run = RunFolder.create(runDir, runsRoot, train.name().replaceAll("-train$", "") + "-" + optName);
+        TrainingConfig config = config(train, run);
         PrometheusMeterRegistry registry = MetricsServer.newRegistry();
         MetricsServer server = metricsPort == null ? null : MetricsServer.start(registry, metricsHost, metricsPort);
         try (Backend backend = common.createBackend()) {
@@ -152,60 +164,49 @@ final class TrainCommand implements Callable<Integer> {
                 err.println("metrics: " + server.url());
                 err.flush();
             }
-            RunFolder run = RunFolder.create(runDir, runsRoot, train.name().replaceAll("-train$", "") + "-" + opt.name());
-            CheckpointFiles.Saved saved = resume == null ? null : CheckpointFiles.load(resume, mlp);
-            if (saved != null && !saved.optimizer().equals(opt.name())) {
-                throw new UsageException("--resume: the checkpoint " + saved.dir() + " was made by " + saved.optimizer()
-                        + ", not " + opt.name());
-            }
-            run.writeJson("config.json", config(mlp, train, test, backend, opt, budget, saved));
+            run.writeJson("config.json", describe(config, mlp, split, backend));
             if (!common.quiet) {
                 out.printf(Locale.ROOT, "training %s on %s (%d samples, test %d) with %s on %s%n  run folder %s%n",
-                        mlp, train.name(), train.size(), test.size(), opt.name(), backend.name(), run.dir());
+                        mlp, train.name(), train.size(), split.test().size(), optName, backend.name(), run.dir());
                 out.flush();
             }
             TrainReport report = new TrainReport(run, backend, mlp, train, spectrumSamples);
-            MlpParams initial = saved != null ? saved.params() : mlp.init(common.seed);
-            report.spectrumAt("initialization", initial);
-            TrainingMeters meters = new TrainingMeters(registry, backend.name(), opt.name(), modelTag(mlp));
-            EmpiricalNtk ntk = new EmpiricalNtk(mlp).withMeterRegistry(registry);
-            TrainLoop loop = new TrainLoop(mlp, train, test, new TrainLoop.Settings(budget, batchSize, evalEvery,
-                    targetAccuracy, common.seed, lossFn), ntk, meters);
-            long start = saved == null ? 0 : saved.iteration();
-            long t0 = System.nanoTime();
-            TrainLoop.Result result;
+            report.spectrumAt(checkpoint == null ? "initialization" : "at the checkpoint",
+                    checkpoint == null ? mlp.init(config.initSeed()) : ParamsFiles.load(checkpoint, mlp));
+            TrainingResult result;
             try (MetricsCsv csv = new MetricsCsv(run.file("metrics.csv"), TrainReport.COLUMNS);
-                 Progress progress = new Progress(err, "train", "it", budget - start,
+                 Progress progress = new Progress(err, "train", "it", config.maxIterations(),
                          Progress.Mode.auto(common.quiet), System::nanoTime)) {
-                double[] lastTest = {Double.NaN};
-                result = loop.run(backend, opt, initial, saved, start, (it, params, state) -> {
-                    csv.append(TrainReport.row(it));
-                    if (Double.isFinite(it.testAccuracy())) {
-                        lastTest[0] = it.testAccuracy();
+                TrainingListener listener = new TrainingListener() {
+                    private double lastTest = Double.NaN;
+
+                    @Override
+                    public void onIteration(IterationEvent e) {
+                        try {
+                            csv.append(TrainReport.row(e));
+                        } catch (IOException ex) {
+                            throw new UncheckedIOException(run.file("metrics.csv") + ": " + ex.getMessage(), ex);
+                        }
+                        if (e.evaluated()) {
+                            lastTest = e.testAccuracy();
+                        }
+                        progress.update(e.iteration(), String.format(Locale.ROOT, "loss %.4g  test acc %.4f  λ %.3g",
+                                e.batchLoss(), lastTest, e.damping()));
                     }
-                    progress.update(it.iteration() - start, String.format(Locale.ROOT, "loss %.4g  test acc %.4f  λ %.3g",
-                            Double.isFinite(it.trainLoss()) ? it.trainLoss() : it.batchLoss(), lastTest[0], it.damping()));
-                    if (checkpointEvery > 0 && it.iteration() % checkpointEvery == 0) {
-                        saveCheckpoint(run, it.iteration(), opt, mlp, params, state);
-                    }
-                });
+                };
+                Trainer trainer = new Trainer(backend, config).withRegistry(registry).withListener(listener);
+                result = checkpoint == null ? trainer.train(split) : trainer.resume(checkpoint, split);
                 report.plots(csv);
             }
-            double seconds = (System.nanoTime() - t0) / 1e9;
             report.spectrumAt("after " + result.iterations() + " iterations", result.params());
             report.writeSpectrum();
-            CheckpointFiles.save(run.checkpoint(result.iterations()), result.iterations(), opt.name(), result.params(),
-                    result.stateScalars(), result.stateTensors());
-            Map<String, Object> summary = new LinkedHashMap<>();
-            summary.put("iterations", result.iterations());
-            summary.put("seconds", seconds);
-            summary.put("test_loss", result.testLoss());
-            summary.put("test_accuracy", result.testAccuracy());
-            summary.put("reached_target", result.reachedTarget());
-            run.writeJson("summary.json", summary);
+            run.writeJson("summary.json", summary(result));
+            if (result.stop() == TrainingResult.Stop.DIVERGED) {
+                throw new IllegalStateException(result.message() + " (run folder " + run.dir() + ")");
+            }
             out.printf(Locale.ROOT, "test accuracy %.4f, test loss %.4g after %d iterations in %.1f s%s%n",
-                    result.testAccuracy(), result.testLoss(), result.iterations(), seconds,
-                    result.reachedTarget() ? " (target reached)" : "");
+                    result.testAccuracy(), result.testLoss(), result.iterations(), result.nanos() / 1e9,
+                    result.stop() == TrainingResult.Stop.TARGET_REACHED ? " (target reached)" : "");
             if (!common.quiet) {
                 out.println("run folder: " + run.dir());
             }
@@ -228,9 +229,34 @@ final class TrainCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void saveCheckpoint(RunFolder run, long iteration, Optimizer<?> opt, Mlp mlp,
-                                org.ntk4j.nn.Params params, OptimizerState state) throws IOException {
-        CheckpointFiles.save(run.checkpoint(iteration), iteration, opt.name(), MlpParams.download(mlp, params), state);
+    private TrainingConfig config(Dataset train, RunFolder run) {
+        try {
+            TrainingConfig c = TrainingConfig.defaults().withDataset(data.data).withHidden(model.hiddenWidths())
+                    .withNetwork(model.activation(), model.parameterization(), model.sigmaW, model.sigmaB)
+                    .withLoss(parseLoss()).withOptimizer(optimizer, OptimizerOptions.of(optimizerOptions))
+                    .withBatchSize(batchSize).withEvalEvery(evalEvery)
+                    .withTargetAccuracy(targetAccuracy > 0 ? targetAccuracy : Double.NaN)
+                    .withSeeds(common.seed, common.seed)
+                    .withCheckpoint(run.file(CHECKPOINT), checkpointEvery);
+            return epochs > 0 ? c.withEpochs(epochs, train.size()) : c.withMaxIterations(iterations);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private static Map<String, Object> summary(TrainingResult r) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("stop", r.stop().name().toLowerCase(Locale.ROOT));
+        s.put("message", r.message());
+        s.put("iterations", r.iterations());
+        s.put("seconds", r.nanos() / 1e9);
+        s.put("iterations_to_target", r.iterationsToTarget());
+        s.put("seconds_to_target", r.nanosToTarget() < 0 ? null : r.nanosToTarget() / 1e9);
+        s.put("test_accuracy", r.testAccuracy());
+        s.put("test_loss", r.testLoss());
+        s.put("train_accuracy", r.trainAccuracy());
+        s.put("train_loss", r.trainLoss());
+        return s;
     }
 
     private void checkOptions() {
@@ -252,22 +278,14 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    static String modelTag(Mlp mlp) {
-        StringBuilder sb = new StringBuilder("mlp");
-        for (int w : mlp.widths()) {
-            sb.append('-').append(w);
-        }
-        return sb.append('-').append(mlp.activation().toString().toLowerCase(Locale.ROOT)).toString();
-    }
-
-    private Map<String, Object> config(Mlp mlp, Dataset train, Dataset test, Backend backend, Optimizer<?> opt,
-                                       long budget, CheckpointFiles.Saved saved) {
+    private Map<String, Object> describe(TrainingConfig config, Mlp mlp, Split split, Backend backend) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("command", "train");
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("spec", data.data);
-        d.put("train", train.toString());
-        d.put("test", test.toString());
+        d.put("train", split.train().toString());
+        d.put("test", split.test().toString());
+        d.put("test_data", data.testData == null ? null : data.testData.toString());
         d.put("test_fraction", data.testFraction);
         d.put("standardize", data.standardize);
         d.put("limit", data.limit);
@@ -276,19 +294,18 @@ final class TrainCommand implements Callable<Integer> {
         m.put("widths", toList(mlp.widths()));
         m.put("parameters", mlp.parameterCount());
         c.put("model", m);
-        c.put("loss", loss);
-        c.put("optimizer", opt.name());
-        c.put("optimizer_options", new LinkedHashMap<>(optimizerOptions));
-        c.put("optimizer_resolved", opt.toString());
-        c.put("iterations", budget);
-        c.put("batch_size", batchSize);
-        c.put("eval_every", evalEvery);
-        c.put("target_accuracy", targetAccuracy);
+        c.put("loss", config.loss().name().toLowerCase(Locale.ROOT));
+        c.put("optimizer", config.optimizer());
+        c.put("optimizer_options", config.optimizerOptions().asMap());
+        c.put("iterations", config.maxIterations());
+        c.put("batch_size", config.batchSize());
+        c.put("eval_every", config.evalEvery());
+        c.put("target_accuracy", targetAccuracy > 0 ? targetAccuracy : null);
+        c.put("checkpoint", CHECKPOINT);
         c.put("checkpoint_every", checkpointEvery);
         c.put("seed", common.seed);
         c.put("backend", backend.name());
-        c.put("resumed_from", saved == null ? null : saved.dir().toString());
-        c.put("resumed_at_iteration", saved == null ? null : saved.iteration());
+        c.put("resumed_from", resume == null ? null : resume.toString());
         c.put("java", System.getProperty("java.version"));
         return c;
     }

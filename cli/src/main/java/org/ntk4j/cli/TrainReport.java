@@ -13,6 +13,7 @@ import org.ntk4j.kernel.OutputAxes;
 import org.ntk4j.nn.Mlp;
 import org.ntk4j.nn.MlpParams;
 import org.ntk4j.optim.Phase;
+import org.ntk4j.train.IterationEvent;
 import org.ntk4j.tensor.DType;
 import org.ntk4j.tensor.Tensor;
 import org.ntk4j.tensor.TensorScope;
@@ -22,7 +23,7 @@ final class TrainReport {
 
     /** The columns of {@code metrics.csv}. */
     static final List<String> COLUMNS = List.of("iteration", "epoch", "seconds", "batch_loss", "train_loss",
-            "train_accuracy", "test_loss", "test_accuracy", "damping", "rejected_steps", "forward_s", "kernel_s",
+            "train_accuracy", "test_loss", "test_accuracy", "damping", "forward_s", "kernel_s",
             "solve_s", "backward_s", "update_s", "eval_s");
 
     private final RunFolder run;
@@ -47,20 +48,19 @@ final class TrainReport {
     }
 
     /** @return one CSV row of an iteration */
-    static Map<String, Double> row(TrainLoop.Iteration it) {
+    static Map<String, Double> row(IterationEvent it) {
         Map<String, Double> r = new LinkedHashMap<>();
         r.put("iteration", (double) it.iteration());
         r.put("epoch", (double) it.epoch());
-        r.put("seconds", it.seconds());
+        r.put("seconds", it.nanos() / 1e9);
         r.put("batch_loss", it.batchLoss());
         r.put("train_loss", it.trainLoss());
         r.put("train_accuracy", it.trainAccuracy());
         r.put("test_loss", it.testLoss());
         r.put("test_accuracy", it.testAccuracy());
         r.put("damping", it.damping());
-        r.put("rejected_steps", (double) it.rejected());
         for (Phase p : Phase.values()) {
-            r.put(p.tag() + "_s", it.phaseNanos().getOrDefault(p, 0L) / 1e9);
+            r.put(p.tag() + "_s", it.phases().getOrDefault(p, 0L) / 1e9);
         }
         return r;
     }

@@ -72,6 +72,7 @@ class PrometheusRoundTripTest {
                     System.getProperty("java.class.path"), Ntk4j.class.getName(), "train", "--quiet",
                     "--metrics-port", String.valueOf(metricsPort), "--hold", "--run-dir", tmp.resolve("run").toString()));
             cmd.addAll(TrainCommandTest.SHORT_RUN);
+            cmd.addAll(List.of("--iterations", "150")); // several seconds: many scrapes see the counter rise
             train = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(tmp.resolve("train.log").toFile()).start();
 
