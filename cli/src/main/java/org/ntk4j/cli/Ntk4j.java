@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         versionProvider = Version.class,
         description = "Neural Tangent Kernel toolkit for the JVM: train networks with the proximal NTK optimizer,"
                 + " compute empirical and infinite-width kernels, predict training dynamics, compare backends.",
-        subcommands = {BackendsCommand.class, TrainCommand.class, KernelCommand.class,
+        subcommands = {BackendsCommand.class, TrainCommand.class, KernelCommand.class, PredictCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'ntk4j <command> --help' for a command's options.",
                 "Exit codes: 0 success, 1 failure, 2 usage error."})
