@@ -20,12 +20,12 @@ final class DataOptions {
 
     @Option(names = {"-d", "--data"}, paramLabel = "SPEC", defaultValue = "digits",
             description = {"Data set. Default: ${DEFAULT-VALUE}. One of:",
-                "  digits                 bundled 8x8 handwritten digits (1,797 samples, 10 classes)",
-                "  sentiment:SOURCE       bundled review sentences, SOURCE = amazon, imdb or yelp (2 classes),"
-                        + " as hashed bag-of-n-grams",
-                "  FILE.csv[.gz]          CSV: numeric features, integer label column (--label-column)",
-                "  FILE.json              sentences [{\"text\":...,\"class\":0|1}] as hashed bag-of-n-grams",
-                "  idx:DIR                MNIST-style folder: {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]"})
+                "- digits: the bundled 8×8 handwritten digits (1,797 samples, 10 classes);",
+                "- sentiment:amazon, sentiment:imdb, sentiment:yelp: bundled review sentences (1,000 each,"
+                        + " 2 classes) as hashed bag-of-n-grams;",
+                "- a .csv or .csv.gz file: numeric features and an integer label column (--label-column);",
+                "- a .json file of sentences [{\"text\": ..., \"class\": 0 or 1}] as hashed bag-of-n-grams;",
+                "- idx:DIR, an MNIST-style folder: {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]."})
     String data;
 
     @Option(names = "--test-data", paramLabel = "FILE",

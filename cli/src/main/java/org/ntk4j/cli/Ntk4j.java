@@ -51,6 +51,7 @@ public final class Ntk4j implements Runnable {
         CommandLine cl = new CommandLine(new Ntk4j());
         cl.setExecutionExceptionHandler(new Failures());
         cl.setParameterExceptionHandler(new Failures.Usage());
+        cl.setUsageHelpWidth(100);
         cl.setUsageHelpAutoWidth(true);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         return cl;

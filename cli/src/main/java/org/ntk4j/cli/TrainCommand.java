@@ -35,11 +35,11 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train an MLP classifier (default: the bundled digits with the proximal NTK optimizer on the"
                 + " default backend) and write a run folder:",
-                "  config.json   the resolved options",
-                "  metrics.csv   one row per iteration: losses, accuracies, damping, phase times",
-                "  checkpoint.npz  parameters, optimizer state and batch position (--resume continues from it)",
-                "  loss.png, accuracy.png, damping.png, spectrum.png (NTK eigenvalues at init and after training)",
-                "  summary.json  the final figures"})
+                "- config.json: the resolved options;",
+                "- metrics.csv: one row per iteration: losses, accuracies, damping, phase times;",
+                "- checkpoint.npz: parameters, optimizer state, batch position (--resume continues from it);",
+                "- loss.png, accuracy.png, damping.png, spectrum.png (NTK eigenvalues before and after);",
+                "- summary.json: the final figures."})
 final class TrainCommand implements Callable<Integer> {
 
     /** The checkpoint file in a run folder. */
@@ -102,7 +102,7 @@ final class TrainCommand implements Callable<Integer> {
                     + " Default: ${DEFAULT-VALUE}.")
     int checkpointEvery;
 
-    @Option(names = "--resume", paramLabel = "DIR",
+    @Option(names = "--resume", paramLabel = "PATH",
             description = "Continue from a checkpoint (.npz, or a run folder with checkpoint.npz) with the same data,"
                     + " model, optimizer, batch size and seed; the trajectory is the one an uninterrupted run takes.")
     Path resume;
