@@ -44,6 +44,7 @@ final class Progress implements AutoCloseable {
     private final long start;
     private long lastDraw;
     private long lastDone = -1;
+    private long lastDrawn = -1;
     private String lastStatus = "";
     private boolean drawn;
 
@@ -86,6 +87,7 @@ final class Progress implements AutoCloseable {
     }
 
     private void draw(long done, String status, long now) {
+        lastDrawn = done;
         double seconds = (now - start) / 1e9;
         double rate = seconds > 0 ? done / seconds : 0;
         String eta = rate > 0 && done < total ? duration((total - done) / rate) : done >= total ? "done" : "?";
@@ -116,13 +118,13 @@ final class Progress implements AutoCloseable {
                 : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
 
-    /** Draws the final state (if it was not drawn yet) and ends the bar's line. */
+    /** Draws the last state (if it was not drawn yet: work that stopped early) and ends the bar's line. */
     @Override
     public void close() {
         if (mode == Mode.NONE) {
             return;
         }
-        if (lastDone >= 0 && lastDraw != nanoClock.getAsLong() && lastDone < total) {
+        if (lastDone >= 0 && lastDone != lastDrawn) {
             draw(lastDone, lastStatus, nanoClock.getAsLong());
         }
         if (mode == Mode.BAR && drawn) {
