@@ -45,6 +45,7 @@ final class Progress implements AutoCloseable {
     private long lastDraw;
     private long lastDone = -1;
     private long lastDrawn = -1;
+    private long base = -1;
     private String lastStatus = "";
     private boolean drawn;
 
@@ -72,6 +73,9 @@ final class Progress implements AutoCloseable {
      * @param status a short status shown after the rate ("loss 0.12 acc 0.95"), or ""
      */
     void update(long done, String status) {
+        if (base < 0) {
+            base = Math.max(0, done - 1); // work resumed part-way counts its rate from here
+        }
         lastDone = done;
         lastStatus = status;
         if (mode == Mode.NONE) {
@@ -89,7 +93,7 @@ final class Progress implements AutoCloseable {
     private void draw(long done, String status, long now) {
         lastDrawn = done;
         double seconds = (now - start) / 1e9;
-        double rate = seconds > 0 ? done / seconds : 0;
+        double rate = seconds > 0 ? (done - Math.max(base, 0)) / seconds : 0;
         String eta = rate > 0 && done < total ? duration((total - done) / rate) : done >= total ? "done" : "?";
         String tail = String.format(Locale.ROOT, "%d/%d %s  %.1f %s/s  ETA %s  elapsed %s%s", done, total, unit,
                 rate, unit, eta, duration(seconds), status.isEmpty() ? "" : "  " + status);

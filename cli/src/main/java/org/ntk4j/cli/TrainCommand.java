@@ -190,8 +190,9 @@ final class TrainCommand implements Callable<Integer> {
                         if (e.evaluated()) {
                             lastTest = e.testAccuracy();
                         }
-                        progress.update(e.iteration(), String.format(Locale.ROOT, "loss %.4g  test acc %.4f  λ %.3g",
-                                e.batchLoss(), lastTest, e.damping()));
+                        progress.update(e.iteration(), String.format(Locale.ROOT, "loss %.4g  test acc %s  λ %.3g",
+                                e.batchLoss(), Double.isNaN(lastTest) ? "-" : String.format(Locale.ROOT, "%.4f",
+                                        lastTest), e.damping()));
                     }
                 };
                 Trainer trainer = new Trainer(backend, config).withRegistry(registry).withListener(listener);
