@@ -177,24 +177,7 @@ final class TrainCommand implements Callable<Integer> {
             try (MetricsCsv csv = new MetricsCsv(run.file("metrics.csv"), TrainReport.COLUMNS);
                  Progress progress = new Progress(err, "train", "it", config.maxIterations(),
                          Progress.Mode.auto(common.quiet), System::nanoTime)) {
-                TrainingListener listener = new TrainingListener() {
-                    private double lastTest = Double.NaN;
-
-                    @Override
-                    public void onIteration(IterationEvent e) {
-                        try {
-                            csv.append(TrainReport.row(e));
-                        } catch (IOException ex) {
-                            throw new UncheckedIOException(run.file("metrics.csv") + ": " + ex.getMessage(), ex);
-                        }
-                        if (e.evaluated()) {
-                            lastTest = e.testAccuracy();
-                        }
-                        progress.update(e.iteration(), String.format(Locale.ROOT, "loss %.4g  test acc %s  λ %.3g",
-                                e.batchLoss(), Double.isNaN(lastTest) ? "-" : String.format(Locale.ROOT, "%.4f",
-                                        lastTest), e.damping()));
-                    }
-                };
+                TrainingListener listener = reporter(csv, progress, run);
                 Trainer trainer = new Trainer(backend, config).withRegistry(registry).withListener(listener);
                 result = checkpoint == null ? trainer.train(split) : trainer.resume(checkpoint, split);
                 report.plots(csv);
@@ -220,14 +203,41 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (server != null) {
             if (hold) {
-                err.println("holding the metrics endpoint " + server.url() + " until interrupted (Ctrl-C)");
-                err.flush();
-                Runtime.getRuntime().addShutdownHook(new Thread(server::close, "ntk4j-metrics-stop"));
-                new CountDownLatch(1).await();
+                holdUntilInterrupted(server, err);
             }
             server.close();
         }
         return 0;
+    }
+
+    /** @return a listener that writes each iteration's CSV row and updates the progress display */
+    private static TrainingListener reporter(MetricsCsv csv, Progress progress, RunFolder run) {
+        return new TrainingListener() {
+            private double lastTest = Double.NaN;
+
+            @Override
+            public void onIteration(IterationEvent e) {
+                try {
+                    csv.append(TrainReport.row(e));
+                } catch (IOException ex) {
+                    throw new UncheckedIOException(run.file("metrics.csv") + ": " + ex.getMessage(), ex);
+                }
+                if (e.evaluated()) {
+                    lastTest = e.testAccuracy();
+                }
+                progress.update(e.iteration(), String.format(Locale.ROOT, "loss %.4g  test acc %s  λ %.3g",
+                        e.batchLoss(), Double.isNaN(lastTest) ? "-" : String.format(Locale.ROOT, "%.4f", lastTest),
+                        e.damping()));
+            }
+        };
+    }
+
+    /** Blocks until the JVM is interrupted (Ctrl-C, SIGTERM); the endpoint is closed on the way out. */
+    private static void holdUntilInterrupted(MetricsServer server, PrintWriter err) throws InterruptedException {
+        err.println("holding the metrics endpoint " + server.url() + " until interrupted (Ctrl-C)");
+        err.flush();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "ntk4j-metrics-stop"));
+        new CountDownLatch(1).await();
     }
 
     private TrainingConfig config(Dataset train, RunFolder run) {
