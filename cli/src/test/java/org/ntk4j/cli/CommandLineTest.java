@@ -74,6 +74,18 @@ class CommandLineTest {
     }
 
     @Test
+    @DisplayName("a malformed data file fails with exit 1 and one line naming the file, the line and the problem")
+    void malformedData(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        java.nio.file.Path csv = tmp.resolve("bad.csv");
+        java.nio.file.Files.writeString(csv, "a,b,label\n1,2,0\n3,oops,1\n");
+        Cli c = Cli.run("train", "-q", "--data", csv.toString(), "--run-dir", tmp.resolve("run").toString());
+        assertEquals(1, c.code(), c.err());
+        assertTrue(c.err().startsWith("ntk4j train: error: " + csv + ":3, column 2 (b): 'oops' is not a number"),
+                c.err());
+        assertEquals(2, c.err().lines().count(), "the cause and the --verbose hint: " + c.err());
+    }
+
+    @Test
     @DisplayName("bench reports every workload with a positive rate")
     void bench() {
         Cli c = Cli.run("bench", "--sizes", "16,32", "--repeat", "1", "--dims", "8");
