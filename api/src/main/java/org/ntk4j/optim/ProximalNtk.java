@@ -168,22 +168,7 @@ public final class ProximalNtk implements Optimizer<ProximalNtk.State> {
             Tensor v = b.zeros(n, 1, dtype);
             while (true) {
                 double lambda = current * scale;
-                boolean solved = objective.timed(Phase.SOLVE, () -> {
-                    b.axpby(hessianFactor, system, lambda, identity, a);
-                    try {
-                        if (symmetric) {
-                            b.choleskySolve(a, rhs, v);
-                        } else {
-                            b.luSolve(a, rhs, v);
-                        }
-                        return true;
-                    } catch (NotPositiveDefiniteException | SingularMatrixException e) {
-                        return false; // λ too small for working precision: treated as a rejected step
-                    }
-                });
-                objective.flops(symmetric ? "solve.cholesky" : "solve.lu",
-                        (symmetric ? 1.0 / 3 : 2.0 / 3) * n * (double) n * n + 2.0 * n * n);
-                if (!solved) {
+                if (!solve(objective, hessianFactor, system, lambda, identity, a, rhs, v, symmetric)) {
                     rejections++;
                     current = Math.min(current * grow, maxDamping);
                     if (rejections > maxRejections) {
@@ -217,6 +202,28 @@ public final class ProximalNtk implements Optimizer<ProximalNtk.State> {
                 }
             }
         }
+    }
+
+    /** v ← (factor·system + λ·I)⁻¹·rhs, in a; false when λ is too small for working precision. */
+    private static boolean solve(Objective objective, double factor, Tensor system, double lambda, Tensor identity,
+                                 Tensor a, Tensor rhs, Tensor v, boolean symmetric) {
+        Backend b = objective.backend();
+        double n = a.rows();
+        objective.flops(symmetric ? "solve.cholesky" : "solve.lu", (symmetric ? 1.0 / 3 : 2.0 / 3) * n * n * n
+                + 2 * n * n);
+        return objective.timed(Phase.SOLVE, () -> {
+            b.axpby(factor, system, lambda, identity, a);
+            try {
+                if (symmetric) {
+                    b.choleskySolve(a, rhs, v);
+                } else {
+                    b.luSolve(a, rhs, v);
+                }
+                return true;
+            } catch (NotPositiveDefiniteException | SingularMatrixException e) {
+                return false; // λ too small for working precision: treated as a rejected step
+            }
+        });
     }
 
     @Override
