@@ -12,6 +12,7 @@ module org.ntk4j.api {
     exports org.ntk4j.nn;
     exports org.ntk4j.kernel;
     exports org.ntk4j.predict;
+    exports org.ntk4j.io;
 
     opens org.ntk4j.data;
 
