@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 /** The options that define the MLP: hidden widths, activation, parameterization, σ_w, σ_b. */
 final class ModelOptions {
 
-    @Option(names = "--hidden", paramLabel = "W", split = ",", defaultValue = "256",
+    @Option(names = "--hidden", paramLabel = "W", split = ",", defaultValue = "256,256",
             description = "Hidden layer widths, comma-separated (input and output widths come from the data)."
                     + " Default: ${DEFAULT-VALUE}.")
     List<Integer> hidden;

@@ -14,13 +14,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ntk4j.io.Json;
 import org.ntk4j.io.Npz;
+import org.ntk4j.nn.Loss;
+import org.ntk4j.train.TrainingConfig;
+import picocli.CommandLine;
 
 /** {@code ntk4j train}: the run folder, resuming, and bad options. */
 class TrainCommandTest {
 
     /** A small, quick run: the first 300 digits, a narrow network (add --iterations). */
     static final List<String> SHORT_RUN = List.of("--limit", "300", "--hidden", "32", "--batch-size", "16",
-            "--eval-every", "3", "--spectrum-samples", "40");
+            "--eval-every", "3", "--target-accuracy", "0", "--spectrum-samples", "40");
 
     @TempDir
     Path tmp;
@@ -55,7 +58,7 @@ class TrainCommandTest {
         }
         Map<String, Object> config = (Map<String, Object>) Json.parse(Files.readString(dir.resolve("config.json")), "c");
         assertEquals("proximal-ntk", config.get("optimizer"));
-        assertEquals(Map.of("lr", "0.5"), config.get("optimizer_options"));
+        assertEquals(Map.of(), config.get("optimizer_options"));
         assertEquals(List.of(64L, 32L, 10L), ((Map<String, Object>) config.get("model")).get("widths"));
         Map<String, Object> summary = (Map<String, Object>) Json.parse(Files.readString(dir.resolve("summary.json")), "s");
         assertEquals(12L, summary.get("iterations"));
@@ -65,6 +68,26 @@ class TrainCommandTest {
         for (String png : new String[] {"loss.png", "accuracy.png", "damping.png", "spectrum.png"}) {
             assertTrue(ImageIO.read(dir.resolve(png).toFile()).getWidth() == 900, png);
         }
+    }
+
+    @Test
+    @DisplayName("the command's defaults are the library's TrainingConfig.defaults()")
+    void defaultsAreTheLibrarys() {
+        TrainCommand t = new TrainCommand();
+        new CommandLine(t).parseArgs();
+        TrainingConfig d = TrainingConfig.defaults();
+        assertArrayEquals(d.hidden(), t.model.hiddenWidths());
+        assertEquals(d.activation(), t.model.activation());
+        assertEquals(d.parameterization(), t.model.parameterization());
+        assertEquals(d.sigmaW(), t.model.sigmaW, 1e-15);
+        assertEquals(d.sigmaB(), t.model.sigmaB, 0.0);
+        assertEquals(d.loss(), Loss.parse(t.loss));
+        assertEquals(d.optimizer(), t.optimizer);
+        assertEquals(d.batchSize(), t.batchSize);
+        assertEquals(d.maxIterations(), t.iterations);
+        assertEquals(d.evalEvery(), t.evalEvery);
+        assertEquals(d.targetAccuracy(), t.targetAccuracy, 0.0);
+        assertEquals("digits", t.data.data);
     }
 
     @Test
