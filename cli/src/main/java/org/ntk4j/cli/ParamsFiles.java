@@ -2,7 +2,6 @@ package org.ntk4j.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.ntk4j.io.MalformedDataException;
 import org.ntk4j.io.NpyArray;
@@ -12,7 +11,9 @@ import org.ntk4j.nn.MlpParams;
 
 /**
  * MLP parameters as a NumPy {@code .npz}: arrays {@code W0} (d0×d1), {@code b0} (d1), {@code W1}, … —
- * readable with {@code numpy.load}. Reading also accepts a training checkpoint's {@code param.W0}, ….
+ * readable with {@code numpy.load}; written by {@link MlpParams#save}. Reading also accepts a training
+ * checkpoint, whose arrays are {@code param.W0}, … beside the optimizer state (which {@link MlpParams#load}
+ * rejects as arrays the network does not have).
  */
 final class ParamsFiles {
 
@@ -25,15 +26,7 @@ final class ParamsFiles {
      * @throws IOException if writing fails
      */
     static void save(Path file, MlpParams params) throws IOException {
-        Mlp mlp = params.mlp();
-        Map<String, NpyArray> arrays = new LinkedHashMap<>();
-        for (int l = 0; l < mlp.depth(); l++) {
-            arrays.put("W" + l, NpyArray.ofDoubles(params.weight(l), mlp.width(l), mlp.width(l + 1)));
-            if (mlp.hasBias()) {
-                arrays.put("b" + l, NpyArray.ofDoubles(params.bias(l), mlp.width(l + 1)));
-            }
-        }
-        Npz.write(file, arrays, true);
+        params.save(file, true);
     }
 
     /**
