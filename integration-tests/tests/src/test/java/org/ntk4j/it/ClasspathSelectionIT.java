@@ -1,0 +1,52 @@
+package org.ntk4j.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Backend selection in child JVMs whose classpath holds different backend jars. */
+@DisplayName("Backend selection on the classpath")
+class ClasspathSelectionIT {
+
+    @Test
+    @DisplayName("api + ejml: ejml is selected, reported, and computes the kernel")
+    void ejmlAloneIsSelectedAndComputesTheKernel() {
+        ChildResult child = Probes.onClasspath(Classpaths.of("ejml")).run();
+        Probes.assertComputedWith(child, "ejml");
+        assertEquals("", child.value("module"), () -> "the API should be in the unnamed module\n" + child);
+        assertTrue(child.reportLine("ejml").startsWith("*"), () -> "ejml not marked selected\n" + child);
+    }
+
+    @Test
+    @DisplayName("api + ejml with -Dntk4j.backend=ejml: ejml")
+    void propertyNamingEjmlSelectsEjml() {
+        ChildResult child = Probes.onClasspath(Classpaths.of("ejml")).systemProperty("ntk4j.backend", "ejml").run();
+        Probes.assertComputedWith(child, "ejml");
+    }
+
+    @Test
+    @DisplayName("the system property wins over NTK4J_BACKEND")
+    void propertyWinsOverEnvironment() {
+        ChildResult child = Probes.onClasspath(Classpaths.of("ejml"))
+                .systemProperty("ntk4j.backend", "EJML").env("NTK4J_BACKEND", "no-such-backend").run();
+        Probes.assertComputedWith(child, "ejml");
+    }
+
+    @Test
+    @DisplayName("NTK4J_BACKEND naming a backend that is not there: exit 1, naming it and the available ones")
+    void environmentNamingAMissingBackendFailsNamingTheAvailableOnes() {
+        ChildResult child = Probes.onClasspath(Classpaths.of("ejml")).env("NTK4J_BACKEND", "cuda").run();
+        Probes.assertFailedSaying(child, "'cuda'", "available: ejml");
+    }
+
+    @Test
+    @DisplayName("no backend at all: exit 1 with a message that says which artifacts to add")
+    void noBackendFailsSayingWhichArtifactsToAdd() {
+        ChildResult child = Probes.onClasspath(Classpaths.of("none")).run();
+        Probes.assertFailedSaying(child, "no ntk4j backend found", "add one of", "org.ntk4j:ntk4j-backend-ejml",
+                "org.ntk4j:ntk4j-backend-nd4j", "org.ntk4j:ntk4j-backend-cuda");
+        assertEquals(java.util.List.of(), child.values("report"), () -> "providers were reported\n" + child);
+    }
+}
