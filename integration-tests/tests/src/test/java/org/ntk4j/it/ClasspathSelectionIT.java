@@ -27,6 +27,23 @@ class ClasspathSelectionIT {
     }
 
     @Test
+    @DisplayName("api + ejml + nd4j: nd4j (priority 200) is selected over ejml (100)")
+    void nd4jIsPreferredOverEjml() {
+        ChildResult child = Probes.onClasspath(Classpaths.of("nd4j")).run();
+        Probes.assertComputedWith(child, "nd4j");
+        String ejml = child.reportLine("ejml");
+        assertTrue(ejml != null && ejml.startsWith(" ") && ejml.contains("available"),
+                () -> "ejml should be listed, available and not selected\n" + child);
+    }
+
+    @Test
+    @DisplayName("api + ejml + nd4j with -Dntk4j.backend=ejml: ejml")
+    void propertyNamingEjmlSelectsEjmlOverNd4j() {
+        ChildResult child = Probes.onClasspath(Classpaths.of("nd4j")).systemProperty("ntk4j.backend", "ejml").run();
+        Probes.assertComputedWith(child, "ejml");
+    }
+
+    @Test
     @DisplayName("the system property wins over NTK4J_BACKEND")
     void propertyWinsOverEnvironment() {
         ChildResult child = Probes.onClasspath(Classpaths.of("ejml"))

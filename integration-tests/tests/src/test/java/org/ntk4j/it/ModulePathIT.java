@@ -2,6 +2,9 @@ package org.ntk4j.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.nio.file.Path;
+import java.util.List;
+
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -20,6 +23,31 @@ class ModulePathIT {
         assertEquals("org.ntk4j.api", child.value("module"), () -> "the API is not a named module\n" + child);
         assertEquals("org.ntk4j.backend.ejml", child.value("backend.module"),
                 () -> "the backend is not the named module org.ntk4j.backend.ejml\n" + child);
+    }
+
+    @Test
+    @DisplayName("a modular application with the nd4j backend and ND4J on the classpath: nd4j")
+    void nd4jOnTheClasspathServesAModularApplication() {
+        List<Path> modules = Classpaths.of("none");
+        List<Path> nd4j = Classpaths.minus(Classpaths.of("nd4j"), Classpaths.of("ejml"));
+        ChildResult child = Probes.onModulePath(modules).classpath(nd4j).jvmOption("--add-modules=jdk.unsupported").run();
+        Probes.assertComputedWith(child, "nd4j");
+        assertEquals("org.ntk4j.api", child.value("module"), () -> "the API is not a named module\n" + child);
+        assertEquals("", child.value("backend.module"), () -> "the backend should be on the classpath\n" + child);
+    }
+
+    @Test
+    @DisplayName("a modular application with the nd4j backend as the automatic module org.ntk4j.backend.nd4j and ND4J"
+            + " on the classpath: nd4j")
+    void nd4jAsAnAutomaticModuleServesAModularApplication() {
+        List<Path> nd4jAndDeps = Classpaths.minus(Classpaths.of("nd4j"), Classpaths.of("ejml"));
+        Path backend = Classpaths.jar(nd4jAndDeps, "ntk4j-backend-nd4j-");
+        List<Path> modules = Classpaths.union(Classpaths.of("none"), List.of(backend));
+        List<Path> nd4j = Classpaths.minus(nd4jAndDeps, List.of(backend));
+        ChildResult child = Probes.onModulePath(modules).classpath(nd4j).jvmOption("--add-modules=jdk.unsupported").run();
+        Probes.assertComputedWith(child, "nd4j");
+        assertEquals("org.ntk4j.backend.nd4j", child.value("backend.module"),
+                () -> "the backend is not the automatic module org.ntk4j.backend.nd4j\n" + child);
     }
 
     @Test
