@@ -2,6 +2,7 @@ package org.ntk4j.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -9,6 +10,10 @@ import org.junit.jupiter.api.Test;
 /** Backend selection in child JVMs whose classpath holds different backend jars. */
 @DisplayName("Backend selection on the classpath")
 class ClasspathSelectionIT {
+
+    /** The CUDA driver's variable that lists the visible devices; an invalid index hides them all. */
+    private static final String HIDE_GPUS = "CUDA_VISIBLE_DEVICES";
+    private static final String NO_GPU = "-1";
 
     @Test
     @DisplayName("api + ejml: ejml is selected, reported, and computes the kernel")
@@ -41,6 +46,41 @@ class ClasspathSelectionIT {
     void propertyNamingEjmlSelectsEjmlOverNd4j() {
         ChildResult child = Probes.onClasspath(Classpaths.of("nd4j")).systemProperty("ntk4j.backend", "ejml").run();
         Probes.assertComputedWith(child, "ejml");
+    }
+
+    @Test
+    @DisplayName("api + ejml + nd4j + cuda without a GPU: nd4j, and the report says why cuda was skipped")
+    void withoutAGpuCudaIsSkippedWithItsReasonAndNd4jIsSelected() {
+        ChildResult child = Probes.onClasspath(Classpaths.of("cuda")).env(HIDE_GPUS, NO_GPU).run();
+        Probes.assertComputedWith(child, "nd4j");
+        Probes.assertReportedUnavailable(child, "cuda");
+    }
+
+    @Test
+    @DisplayName("api + ejml + nd4j + cuda with -Dntk4j.backend=ejml: ejml")
+    void propertyNamingEjmlSelectsEjmlOverNd4jAndCuda() {
+        ChildResult child = Probes.onClasspath(Classpaths.of("cuda")).systemProperty("ntk4j.backend", "ejml").run();
+        Probes.assertComputedWith(child, "ejml");
+    }
+
+    @Test
+    @DisplayName("NTK4J_BACKEND=cuda without a GPU: exit 1 with cuda's reason and the available backends named")
+    void environmentNamingCudaWithoutAGpuFailsWithTheReasonAndTheAvailableBackends() {
+        ChildResult probe = Probes.onClasspath(Classpaths.of("cuda")).env(HIDE_GPUS, NO_GPU).run();
+        String reason = Probes.assertReportedUnavailable(probe, "cuda");
+        ChildResult child = Probes.onClasspath(Classpaths.of("cuda")).env(HIDE_GPUS, NO_GPU)
+                .env("NTK4J_BACKEND", "cuda").run();
+        Probes.assertFailedSaying(child, "'cuda' is unavailable", reason, "available: nd4j, ejml");
+    }
+
+    @Test
+    @DisplayName("api + ejml + nd4j + cuda where a GPU is present: cuda (skipped, with cuda's reason, elsewhere)")
+    void withAGpuCudaIsSelected() {
+        ChildResult child = Probes.onClasspath(Classpaths.of("cuda")).run();
+        String line = child.reportLine("cuda");
+        assertTrue(line != null, () -> "no report line for cuda\n" + child);
+        assumeTrue(!line.contains("unavailable"), () -> "no usable GPU here: " + line.trim());
+        Probes.assertComputedWith(child, "cuda");
     }
 
     @Test

@@ -55,6 +55,24 @@ final class Probes {
     }
 
     /**
+     * Asserts that the child reported a provider as unavailable, with a reason.
+     *
+     * @param child the result (not modified)
+     * @param backend the provider's name
+     * @return the reason it gave
+     */
+    static String assertReportedUnavailable(ChildResult child, String backend) {
+        String line = child.reportLine(backend);
+        assertNotNull(line, () -> "no report line for " + backend + "\n" + child);
+        int at = line.indexOf("unavailable");
+        assertTrue(at > 0, () -> backend + " not reported unavailable\n" + child);
+        String reason = line.substring(at + "unavailable".length()).trim();
+        assertFalse(reason.isEmpty(), () -> backend + " reported unavailable without a reason\n" + child);
+        assertFalse(line.startsWith("*"), () -> backend + " marked selected although unavailable\n" + child);
+        return reason;
+    }
+
+    /**
      * Asserts that the child exited 1 with an {@code error: } line on standard error that contains every
      * fragment, and computed nothing.
      *
@@ -64,9 +82,10 @@ final class Probes {
     static void assertFailedSaying(ChildResult child, String... fragments) {
         assertFalse(child.timedOut(), () -> "timed out\n" + child);
         assertEquals(1, child.exitCode(), () -> "exit status\n" + child);
-        assertTrue(child.stderr().startsWith("error: "), () -> "no 'error: ' message\n" + child);
+        String error = child.stderr().lines().filter(l -> l.startsWith("error: ")).findFirst().orElse(null);
+        assertNotNull(error, () -> "no 'error: ' message\n" + child);
         for (String f : fragments) {
-            assertTrue(child.stderr().contains(f), () -> "the error does not say '" + f + "'\n" + child);
+            assertTrue(error.contains(f), () -> "the error does not say '" + f + "'\n" + child);
         }
         assertEquals(null, child.value("selected"), () -> "a backend was selected\n" + child);
         assertEquals(null, child.value("ntk"), () -> "a kernel was computed\n" + child);
