@@ -9,6 +9,8 @@ module org.ntk4j.api {
     exports org.ntk4j.backend;
     exports org.ntk4j.backend.spi;
     exports org.ntk4j.data;
+    exports org.ntk4j.nn;
+    exports org.ntk4j.kernel;
 
     opens org.ntk4j.data;
 
