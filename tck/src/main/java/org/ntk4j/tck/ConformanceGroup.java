@@ -1,6 +1,7 @@
 package org.ntk4j.tck;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,7 +28,8 @@ import org.ntk4j.tensor.TensorScope;
  * from {@link Backend#dtypes()}: parameterized tests take their dtype from {@link #dtypes()}, so every test
  * runs once for every dtype the backend supports and never for one it does not.
  *
- * <p>Each group can be used alone: a backend that wants, say, only the GEMM checks extends
+ * <p>Nothing assumes F64: a backend that lists only F32 (or only F64) gets every group for that dtype alone.
+ * Each group can be used alone: a backend that wants, say, only the GEMM checks extends
  * {@link GemmConformance} and implements {@link #createBackend()}. {@link BackendConformanceKit} runs them all.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -53,8 +55,7 @@ public abstract class ConformanceGroup {
     final void openBackend() {
         backend = createBackend();
         assertNotNull(backend, "createBackend() returned null");
-        assertTrue(backend.dtypes().contains(DType.F64), "backend '" + backend.name()
-                + "' must support F64, it lists " + backend.dtypes());
+        assertFalse(backend.dtypes().isEmpty(), "backend '" + backend.name() + "' lists no dtypes");
     }
 
     @AfterAll

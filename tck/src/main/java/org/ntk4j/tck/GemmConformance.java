@@ -19,9 +19,13 @@ public abstract class GemmConformance extends ConformanceGroup {
     protected GemmConformance() {
     }
 
-    /** m, k, n: scalars, row times column, column times row, vector cases, non-square, and a large product. */
+    /**
+     * m, k, n: scalars, row times column, column times row, vector cases, square operands (where a transpose
+     * flag that is ignored goes unseen by shape checks), non-square, and a large product.
+     */
     private static final int[][] SHAPES = {
-        {1, 1, 1}, {1, 9, 1}, {5, 1, 4}, {1, 6, 7}, {6, 4, 1}, {7, 5, 3}, {3, 8, 6}, {150, 130, 140}};
+        {1, 1, 1}, {1, 9, 1}, {5, 1, 4}, {1, 6, 7}, {6, 4, 1}, {5, 5, 5}, {4, 6, 6}, {7, 5, 3}, {3, 8, 6},
+        {150, 130, 140}};
 
     Stream<Arguments> shapesAndTransposes() {
         List<Arguments> out = new ArrayList<>();

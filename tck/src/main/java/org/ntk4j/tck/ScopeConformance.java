@@ -23,6 +23,7 @@ import org.ntk4j.tensor.TensorScope;
  * Tensor life cycle: scopes close what was made inside them except what is kept, scopes nest, closed tensors
  * and tensors of another backend instance are refused with a clear message.
  */
+@SuppressWarnings("try") // scopes are opened for their effect on the tensors made inside, not referenced
 public abstract class ScopeConformance extends ConformanceGroup {
 
     /** For subclasses. */

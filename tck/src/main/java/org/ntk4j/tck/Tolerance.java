@@ -17,18 +17,22 @@ import org.ntk4j.tensor.DType;
  *     {@code Activation.apply} (step 1e-5)
  * @param dualRel relative bound for {@code dualMap} against the closed forms and the host reference
  * @param dualAbs absolute bound added to {@code dualRel}
+ * @param quadratureRel relative bound for {@code dualMap} of the kinds without a closed form (TANH, GELU,
+ *     SIGMOID, SOFTPLUS) against the host's 48-point Gauss–Hermite reference, at variances up to about 1.5: a
+ *     backend may use another rule, and rules of 48 or more points agree to about 1e-6 there
+ * @param quadratureAbs absolute bound added to {@code quadratureRel}
  */
 public record Tolerance(double unitRoundoff, double functionRel, double functionAbs, double finiteDifference,
-                        double dualRel, double dualAbs) {
+                        double dualRel, double dualAbs, double quadratureRel, double quadratureAbs) {
 
     /** F64: rounding at 2⁻⁵³; transcendental functions within a few thousand ulp. */
-    public static final Tolerance F64 = new Tolerance(0x1p-53, 1e-12, 1e-15, 1e-6, 1e-10, 1e-12);
+    public static final Tolerance F64 = new Tolerance(0x1p-53, 1e-12, 1e-15, 1e-6, 1e-10, 1e-12, 1e-5, 1e-6);
 
     /**
      * F32: rounding at 2⁻²⁴; transcendental functions within a few dozen ulp; duals near perfect correlation
      * lose about √u in arccos, hence the looser dual bounds.
      */
-    public static final Tolerance F32 = new Tolerance(0x1p-24, 4e-6, 1e-6, 2e-5, 2e-3, 2e-4);
+    public static final Tolerance F32 = new Tolerance(0x1p-24, 4e-6, 1e-6, 2e-5, 2e-3, 2e-4, 2e-3, 2e-4);
 
     /**
      * @param dtype the element type
