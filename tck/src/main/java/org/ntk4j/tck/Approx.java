@@ -2,6 +2,8 @@ package org.ntk4j.tck;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.util.function.IntToDoubleFunction;
+
 /**
  * Elementwise comparisons with bounds, whose failure messages name the operation, the element, both values
  * and the bound.
@@ -37,7 +39,8 @@ public final class Approx {
      * @param actual the backend's result (not modified)
      * @param bound the allowed absolute error per element, from the element's index
      */
-    public static void assertWithin(String what, HostMatrix expected, HostMatrix actual, java.util.function.IntToDoubleFunction bound) {
+    public static void assertWithin(String what, HostMatrix expected, HostMatrix actual,
+                                    IntToDoubleFunction bound) {
         assertShape(what, expected, actual);
         for (int i = 0; i < expected.data().length; i++) {
             double e = expected.data()[i];

@@ -20,6 +20,10 @@ import org.ntk4j.backend.Backend;
  * <p>Each group is also a public abstract class of its own ({@link MemoryConformance}, {@link GemmConformance},
  * …) that a backend may extend alone. References are plain Java loops ({@link Reference}, {@link DualReference});
  * tolerances come from one table ({@link Tolerance}).
+ *
+ * <p>Build tools name the nested groups' reports after this class ({@code BackendConformanceKit$Gemm}), so two
+ * subclasses in one module would write the same report files: to run the kit on a second backend in the same
+ * module, nest the groups in that test class instead.
  */
 public abstract class BackendConformanceKit {
 

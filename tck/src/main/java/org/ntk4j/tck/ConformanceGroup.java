@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -131,7 +132,7 @@ public abstract class ConformanceGroup {
      */
     protected static HostMatrix filled(int rows, int cols, double value) {
         HostMatrix m = HostMatrix.zeros(rows, cols);
-        java.util.Arrays.fill(m.data(), value);
+        Arrays.fill(m.data(), value);
         return m;
     }
 

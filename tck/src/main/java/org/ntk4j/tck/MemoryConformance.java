@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -127,7 +128,7 @@ public abstract class MemoryConformance extends ConformanceGroup {
         int[][] cases = {{0}, {5}, {3, 3, 3}, {5, 0, 2, 2, 1, 4, 3}, {1, 1, 0, 5, 5, 5, 5, 5, 5, 5}};
         for (int[] rows : cases) {
             Tensor g = backend.gatherRows(t, rows);
-            Approx.assertExact("gatherRows " + java.util.Arrays.toString(rows), Reference.gatherRows(m, rows), host(g));
+            Approx.assertExact("gatherRows " + Arrays.toString(rows), Reference.gatherRows(m, rows), host(g));
         }
         HostMatrix col = random(14, dtype).uniform(5, 1);
         Approx.assertExact("gatherRows of a column", Reference.gatherRows(col, new int[] {4, 0, 4}),
