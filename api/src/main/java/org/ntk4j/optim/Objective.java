@@ -50,4 +50,14 @@ public interface Objective {
      * @return the work's result
      */
     <T> T timed(Phase phase, Supplier<T> work);
+
+    /**
+     * Reports floating-point work done by the optimizer itself (its solves), for the flops counter. The default
+     * ignores it.
+     *
+     * @param op the operation, such as {@code solve.cholesky} or {@code solve.lu}
+     * @param count the number of floating-point operations
+     */
+    default void flops(String op, double count) {
+    }
 }

@@ -181,6 +181,8 @@ public final class ProximalNtk implements Optimizer<ProximalNtk.State> {
                         return false; // λ too small for working precision: treated as a rejected step
                     }
                 });
+                objective.flops(symmetric ? "solve.cholesky" : "solve.lu",
+                        (symmetric ? 1.0 / 3 : 2.0 / 3) * n * (double) n * n + 2.0 * n * n);
                 if (!solved) {
                     rejections++;
                     current = Math.min(current * grow, maxDamping);
