@@ -33,6 +33,7 @@ final class ChildJvm {
     private final List<Path> modulePath = new ArrayList<>();
     private final List<String> jvmOptions = new ArrayList<>();
     private final Map<String, String> env = new LinkedHashMap<>();
+    private final List<String> arguments = new ArrayList<>();
     private String mainClass;
     private String module;
     private Duration timeout = DEFAULT_TIMEOUT;
@@ -105,6 +106,15 @@ final class ChildJvm {
     }
 
     /**
+     * @param value an argument for the program's main method
+     * @return this
+     */
+    ChildJvm argument(String value) {
+        arguments.add(value);
+        return this;
+    }
+
+    /**
      * @param limit how long the child may run before it is killed
      * @return this
      */
@@ -138,6 +148,7 @@ final class ChildJvm {
         } else {
             cmd.add(mainClass);
         }
+        cmd.addAll(arguments);
         return cmd;
     }
 

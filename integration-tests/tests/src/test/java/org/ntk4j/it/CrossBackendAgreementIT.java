@@ -1,13 +1,17 @@
 package org.ntk4j.it;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,11 +26,9 @@ import org.ntk4j.kernel.AnalyticNtk;
 import org.ntk4j.kernel.EmpiricalNtk;
 import org.ntk4j.kernel.OutputAxes;
 import org.ntk4j.nn.Mlp;
+import org.ntk4j.nn.Loss;
 import org.ntk4j.nn.MlpParams;
 import org.ntk4j.nn.Params;
-import org.ntk4j.optim.Optimizers;
-import org.ntk4j.optim.ProximalNtk;
-import org.ntk4j.optim.Update;
 import org.ntk4j.tck.Tolerance;
 import org.ntk4j.tensor.DType;
 import org.ntk4j.tensor.Tensor;
@@ -48,25 +50,21 @@ class CrossBackendAgreementIT {
     private static final Mlp TANH = RELU.toBuilder().activation(Activation.TANH).build();
     private static final long SEED = 20240611L;
 
-    /** The proximal-ntk run: 16 digits against their one-hot labels, a 64-16-10 ReLU network. */
-    private static final int BATCH = 16;
-    private static final Mlp SMALL = Mlp.builder(64, 16, 10).build();
-    private static final int ITERATIONS = 20;
-    private static final double MIN_DAMPING = 1e-4;
-    private static final ProximalNtk PROXIMAL = ProximalNtk.defaults().withLearningRate(0.5).withBounds(MIN_DAMPING, 1e9);
+    private static final int ITERATIONS = ProximalTrajectory.ITERATIONS;
+    /** The exit status of a JVM killed by SIGSEGV (128 + 11). */
+    private static final int SIGSEGV_EXIT = 139;
 
     private static Backend ejml;
     private static double[] inputs;
-    private static double[] targets;
-    private static Trajectory reference;
+    private static ProximalTrajectory[] reference;
 
     @BeforeAll
     static void reference() {
         ejml = Backends.create("ejml");
         Dataset digits = Digits.load().scaled(1.0 / 16);
         inputs = Arrays.copyOf(digits.features(), SAMPLES * digits.dims());
-        targets = Arrays.copyOf(digits.oneHot(), BATCH * digits.classes());
-        reference = proximal(ejml);
+        reference = new ProximalTrajectory[] {ProximalTrajectory.run(ejml, Loss.MSE),
+            ProximalTrajectory.run(ejml, Loss.SOFTMAX_CROSS_ENTROPY)};
     }
 
     @AfterAll
@@ -123,60 +121,53 @@ class CrossBackendAgreementIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
-    @DisplayName("20 proximal-ntk iterations from the same seeded 64-16-10 ReLU network on 16 digits")
+    @DisplayName("20 proximal-ntk iterations (squared error: Cholesky; cross-entropy: LU) from the same seeded"
+            + " 64-16-10 ReLU network on 16 digits, in a child JVM")
     void proximalNtkIterations(String name) {
-        assertTrue(reference.losses[ITERATIONS] < 1e-6 * reference.losses[0],
-                () -> "EJML's run should fit the batch: losses " + Arrays.toString(reference.losses));
-        try (Backend other = open(name)) {
-            Trajectory actual = proximal(other);
-            // Each step solves (Θ + λ·I)·v = r with λ ≥ MIN_DAMPING·(mean diagonal of Θ), so the condition number
-            // is at most n/MIN_DAMPING + 1 (n = m·O): the kernel's F64 rounding bound, amplified by it.
-            int n = BATCH * SMALL.outputDim();
-            double condition = n / MIN_DAMPING + 1;
-            double relative = TOL.rounding(Arrays.stream(SMALL.widths()).sum(), 1) * condition;
-            assertArrayEquals(reference.dampings, actual.dampings, 0,
-                    () -> name + ": the damping schedule (accepted and rejected steps) differs from EJML's");
-            assertArrayEquals(reference.rejections, actual.rejections,
-                    () -> name + ": the rejected steps differ from EJML's");
-            Agreement.assertClose(name + " batch loss per iteration", reference.losses, actual.losses, 0,
-                    relative * reference.losses[0]);
-            Agreement.assertClose(name + " parameters after " + ITERATIONS + " iterations", reference.params,
-                    actual.params, relative, relative * Agreement.maxAbs(reference.params));
-        }
-    }
-
-    /** What a proximal-ntk run did: per iteration the loss before the step, the damping after it, rejections. */
-    private static final class Trajectory {
-        final double[] losses = new double[ITERATIONS + 1];
-        final double[] dampings = new double[ITERATIONS];
-        final long[] rejections = new long[ITERATIONS];
-        double[] params;
-    }
-
-    private static Trajectory proximal(Backend backend) {
-        Trajectory t = new Trajectory();
-        try (TensorScope scope = backend.scope()) {
-            Tensor x = backend.fromHost(Arrays.copyOf(inputs, BATCH * SMALL.inputDim()), BATCH, SMALL.inputDim(),
-                    DType.F64);
-            Tensor y = backend.fromHost(targets, BATCH, SMALL.outputDim(), DType.F64);
-            MlpObjective objective = new MlpObjective(SMALL, x, y);
-            Params params = SMALL.init(SEED).upload(backend, DType.F64);
-            ProximalNtk.State state = PROXIMAL.init(params);
-            for (int i = 0; i < ITERATIONS; i++) {
-                Update<ProximalNtk.State> u = PROXIMAL.update(objective, state, params);
-                Params next = Optimizers.applyUpdates(params, u.updates());
-                u.updates().close();
-                params.close();
-                params = next;
-                state = u.state();
-                t.losses[i] = state.lastLoss();
-                t.dampings[i] = state.damping();
-                t.rejections[i] = state.rejected();
+        assertTrue(reference[0].losses[ITERATIONS] < 1e-6 * reference[0].losses[0],
+                () -> "EJML's squared-error run should fit the batch: losses " + Arrays.toString(reference[0].losses));
+        assertTrue(reference[1].losses[ITERATIONS] < 0.1 * reference[1].losses[0],
+                () -> "EJML's cross-entropy run should fit the batch: losses " + Arrays.toString(reference[1].losses));
+        open(name).close();
+        // a child JVM with the default thread stack, as users run: a native crash fails this case, not the suite
+        ChildResult child = new ChildJvm().classpath(childClasspath()).mainClass(ProximalTrajectory.class.getName())
+                .argument(name).run();
+        for (ProximalTrajectory expected : reference) {
+            ProximalTrajectory actual = ProximalTrajectory.parse(child, expected.loss);
+            if (actual == null && name.equals("nd4j") && expected.loss == Loss.SOFTMAX_CROSS_ENTROPY
+                    && child.exitCode() == SIGSEGV_EXIT) {
+                Assumptions.abort("known defect, reported: the nd4j backend's luSolve crashes the JVM (SIGSEGV) on"
+                        + " systems of order ≥ ~120 with the default 1 MB thread stack (fine with -Xss16m); the"
+                        + " squared-error run above agreed with EJML. Child:\n" + child);
             }
-            t.losses[ITERATIONS] = objective.loss(params);
-            t.params = params.toHostFlat();
+            assertNotNull(actual, () -> name + ": no " + expected.loss + " trajectory\n" + child);
+            compare(name + " " + expected.loss, expected, actual, child);
         }
-        return t;
+        assertEquals(0, child.exitCode(), () -> "exit status\n" + child);
+    }
+
+    private static void compare(String what, ProximalTrajectory expected, ProximalTrajectory actual, ChildResult child) {
+        // Each step solves (H·Θ + λ·I)·v = g with λ ≥ MIN_DAMPING·(mean diagonal of H·Θ), so the condition number
+        // is at most about n/MIN_DAMPING + 1 (n = m·O): the kernel's F64 rounding bound, amplified by it.
+        int n = ProximalTrajectory.BATCH * ProximalTrajectory.MLP.outputDim();
+        double condition = n / ProximalTrajectory.MIN_DAMPING + 1;
+        double relative = TOL.rounding(Arrays.stream(ProximalTrajectory.MLP.widths()).sum(), 1) * condition;
+        assertArrayEquals(expected.dampings, actual.dampings, 0,
+                () -> what + ": the damping schedule (accepted and rejected steps) differs from EJML's\n" + child);
+        assertArrayEquals(expected.rejections, actual.rejections, 0,
+                () -> what + ": the rejected steps differ from EJML's\n" + child);
+        Agreement.assertClose(what + " batch loss per iteration", expected.losses, actual.losses, 0,
+                relative * expected.losses[0]);
+        Agreement.assertClose(what + " parameters after " + ITERATIONS + " iterations", expected.params,
+                actual.params, relative, relative * Agreement.maxAbs(expected.params));
+    }
+
+    /** Every backend's jars, the third-party one's and this module's test classes. */
+    private static List<Path> childClasspath() {
+        String testClasses = System.getProperty("ntk4j.it.testClasses");
+        assertNotNull(testClasses, "system property ntk4j.it.testClasses is not set: run with 'mvn verify'");
+        return Classpaths.union(Classpaths.of("cuda"), Classpaths.of("simple"),
+                List.of(Path.of(testClasses)));
     }
 
     private static double[] empirical(Backend backend, MlpParams init, OutputAxes axes) {
