@@ -15,6 +15,7 @@ module org.ntk4j.api {
     exports org.ntk4j.train;
     exports org.ntk4j.metrics;
     exports org.ntk4j.io;
+    exports org.ntk4j.predict;
 
     opens org.ntk4j.data;
 
