@@ -1,5 +1,6 @@
 package org.ntk4j.backend.nd4j;
 
+import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataBuffer;
@@ -16,7 +17,20 @@ import org.ntk4j.tensor.DType;
  */
 final class Nd4jMemory {
 
+    /** Bytes of the arrays made here and not yet freed: ND4J's own buffers are invisible to JavaCPP's counters. */
+    private static final AtomicLong LIVE_BYTES = new AtomicLong();
+
     private Nd4jMemory() {
+    }
+
+    /** @return the off-heap bytes of this backend's arrays that are currently allocated, in this JVM */
+    static long liveBytes() {
+        return LIVE_BYTES.get();
+    }
+
+    private static INDArray counted(INDArray a) {
+        LIVE_BYTES.addAndGet(a.length() * a.dataType().width());
+        return a;
     }
 
     /**
@@ -35,7 +49,7 @@ final class Nd4jMemory {
      */
     static INDArray zeros(int rows, int cols, DType dtype) {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            return Nd4j.zeros(dataType(dtype), rows, cols);
+            return counted(Nd4j.zeros(dataType(dtype), rows, cols));
         }
     }
 
@@ -58,7 +72,7 @@ final class Nd4jMemory {
      */
     static INDArray copy(INDArray a) {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            return a.dup('c');
+            return counted(a.dup('c'));
         }
     }
 
@@ -111,6 +125,7 @@ final class Nd4jMemory {
         if (a == null || a.wasClosed()) {
             return;
         }
+        LIVE_BYTES.addAndGet(-a.length() * a.dataType().width());
         if (a.closeable()) {
             a.close();
         } else {

@@ -12,6 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * buffers of contiguous row-major arrays. No Java logic beyond picking the single- or double-precision
  * routine; callers check shapes and interpret the LAPACK status codes.
  *
+ * <p>LAPACK routines run on {@link Nd4jLapackThread}, whose stack is large enough for OpenBLAS.
+ *
  * <p>ND4J's own {@code Lapack} interface has no {@code potrs}/{@code getrs} and its {@code cholesky} op
  * prints native errors to standard output, hence these direct calls.
  */
@@ -127,6 +129,10 @@ final class Nd4jNative {
      * @return LAPACK's info: 0 on success, i &gt; 0 when the leading minor of order i is not positive
      */
     static int potrf(INDArray a) {
+        return Nd4jLapackThread.call(() -> potrfHere(a));
+    }
+
+    private static int potrfHere(INDArray a) {
         int n = (int) a.rows();
         return isDouble(a) ? openblas.LAPACKE_dpotrf(LAPACK_ROW_MAJOR, (byte) 'L', n, d(a), n)
                 : openblas.LAPACKE_spotrf(LAPACK_ROW_MAJOR, (byte) 'L', n, f(a), n);
@@ -140,6 +146,10 @@ final class Nd4jNative {
      * @return LAPACK's info
      */
     static int potrs(INDArray l, INDArray b) {
+        return Nd4jLapackThread.call(() -> potrsHere(l, b));
+    }
+
+    private static int potrsHere(INDArray l, INDArray b) {
         int n = (int) l.rows();
         int k = (int) b.columns();
         return isDouble(l) ? openblas.LAPACKE_dpotrs(LAPACK_ROW_MAJOR, (byte) 'L', n, k, d(l), n, d(b), k)
@@ -154,6 +164,10 @@ final class Nd4jNative {
      * @return the reciprocal 1-norm condition estimate; 0 when a pivot is exactly zero (b then untouched)
      */
     static double luSolve(INDArray a, INDArray b) {
+        return Nd4jLapackThread.call(() -> luSolveHere(a, b));
+    }
+
+    private static double luSolveHere(INDArray a, INDArray b) {
         int n = (int) a.rows();
         int k = (int) b.columns();
         try (IntPointer ipiv = new IntPointer(n)) {
@@ -194,6 +208,10 @@ final class Nd4jNative {
      * @return LAPACK's info: 0 on success
      */
     static int syevd(INDArray a, INDArray w) {
+        return Nd4jLapackThread.call(() -> syevdHere(a, w));
+    }
+
+    private static int syevdHere(INDArray a, INDArray w) {
         int n = (int) a.rows();
         return isDouble(a) ? openblas.LAPACKE_dsyevd(LAPACK_ROW_MAJOR, (byte) 'V', (byte) 'L', n, d(a), n, d(w))
                 : openblas.LAPACKE_ssyevd(LAPACK_ROW_MAJOR, (byte) 'V', (byte) 'L', n, f(a), n, f(w));
