@@ -7,7 +7,7 @@ __device__ __forceinline__ double block_sum_256(double v, double* buf) {
     buf[threadIdx.x] = v;
     __syncthreads();
     for (int offset = 128; offset > 0; offset >>= 1) {
-        if (threadIdx.x < offset) {
+        if ((int)threadIdx.x < offset) {
             buf[threadIdx.x] += buf[threadIdx.x + offset];
         }
         __syncthreads();
@@ -54,21 +54,31 @@ __device__ void column_sums_finish_body(int cols, int chunks, const double* part
     }
 }
 
-// out[r] = Σ_c a[r][c]²: one 256-thread block per row, blocks striding over the rows.
+// out[r] = Σ_c a[r][c]²: blockDim = (32, 8), each of the 8 rows of threads sums one matrix row, blocks
+// striding over the rows.
 template <typename T>
 __device__ void row_sums_of_squares_body(int rows, int cols, const T* a, T* out) {
-    __shared__ double buf[256];
-    for (int r = blockIdx.x; r < rows; r += gridDim.x) {
-        const T* row = a + (long long)r * cols;
+    __shared__ double buf[8][32];
+    for (long long r0 = (long long)blockIdx.x * 8; r0 < rows; r0 += 8LL * gridDim.x) {
+        const long long r = r0 + threadIdx.y;
         double s = 0.0;
-        for (int c = threadIdx.x; c < cols; c += 256) {
-            const double v = (double)row[c];
-            s += v * v;
+        if (r < rows) {
+            const T* row = a + r * cols;
+            for (int c = threadIdx.x; c < cols; c += 32) {
+                const double v = (double)row[c];
+                s += v * v;
+            }
         }
-        const double total = block_sum_256(s, buf);
-        if (threadIdx.x == 0) {
+        buf[threadIdx.y][threadIdx.x] = s;
+        __syncthreads();
+        if (threadIdx.x == 0 && r < rows) {
+            double total = 0.0;
+            for (int t = 0; t < 32; ++t) {
+                total += buf[threadIdx.y][t];
+            }
             out[r] = (T)total;
         }
+        __syncthreads();  // buf is reused by the next round
     }
 }
 

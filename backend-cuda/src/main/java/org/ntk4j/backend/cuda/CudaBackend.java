@@ -7,7 +7,6 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
-import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import org.ntk4j.backend.Activation;
 import org.ntk4j.backend.Backend;
@@ -38,7 +37,7 @@ public final class CudaBackend implements Backend {
     private static final long MAX_BLOCKS = 1 << 16;
     private static final int MAX_GRID_Y = 65535;
 
-    private final CudaContext cuda;
+    private final Device cuda;
     private final MemoryLedger ledger;
     private final CudaBlas blas;
     private final String description;
@@ -49,12 +48,12 @@ public final class CudaBackend implements Backend {
     private boolean closed;
 
     /**
-     * @param cuda the device context (owned from now on: closed with the backend)
+     * @param cuda the device (owned from now on: closed with the backend)
      * @param ledger the context's memory ledger
      * @param blas cuBLAS for GEMM, or {@code null} for the project's kernels (owned from now on)
      * @param description the device, for {@link #toString()}
      */
-    CudaBackend(CudaContext cuda, MemoryLedger ledger, CudaBlas blas, String description) {
+    CudaBackend(Device cuda, MemoryLedger ledger, CudaBlas blas, String description) {
         this.cuda = cuda;
         this.ledger = ledger;
         this.blas = blas;
@@ -153,20 +152,21 @@ public final class CudaBackend implements Backend {
     public Tensor fromHost(double[] data, int rows, int cols, DType dtype) {
         Checks.requireLength("host data", data.length, rows, cols);
         CudaTensor t = allocate(rows, cols, dtype);
-        cuda.upload(t.pointer(), hostPointer(data, dtype), t.bytes());
+        upload(t, data);
         return t;
     }
 
-    /** @return the data as a host pointer of the dtype's element type (a float copy for F32) */
-    static Pointer hostPointer(double[] data, DType dtype) {
-        if (dtype == DType.F64) {
-            return Pointer.to(data);
+    /** Copies host values into a tensor of the same size, rounding to float for F32. */
+    void upload(CudaTensor t, double[] data) {
+        if (t.dtype() == DType.F64) {
+            cuda.upload(t.pointer(), data);
+        } else {
+            float[] f = new float[data.length];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = (float) data[i];
+            }
+            cuda.upload(t.pointer(), f);
         }
-        float[] f = new float[data.length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) data[i];
-        }
-        return Pointer.to(f);
     }
 
     @Override
@@ -178,11 +178,11 @@ public final class CudaBackend implements Backend {
         int n = (int) c.size();
         if (c.dtype() == DType.F64) {
             double[] out = new double[n];
-            cuda.download(Pointer.to(out), c.pointer(), c.bytes());
+            cuda.download(out, c.pointer());
             return out;
         }
         float[] f = new float[n];
-        cuda.download(Pointer.to(f), c.pointer(), c.bytes());
+        cuda.download(f, c.pointer());
         double[] out = new double[n];
         for (int i = 0; i < n; i++) {
             out[i] = f[i];
@@ -214,7 +214,7 @@ public final class CudaBackend implements Backend {
         long idxBytes = 4L * rows.length;
         CUdeviceptr idx = cuda.alloc(idxBytes);
         try {
-            cuda.upload(idx, Pointer.to(rows), idxBytes);
+            cuda.upload(idx, rows);
             cuda.launch(Kernel.GATHER_ROWS, src.dtype(), blocks(out.size()), 1, THREADS, 1,
                     rows.length, src.cols(), src.pointer(), idx, out.pointer());
         } finally {
@@ -284,7 +284,7 @@ public final class CudaBackend implements Backend {
     void gemm(DType dtype, int m, int n, int k, double alpha, CUdeviceptr a, int lda, boolean transA,
               CUdeviceptr b, int ldb, boolean transB, double beta, CUdeviceptr c, int ldc) {
         if (blas != null) {
-            cuda.enter();
+            cuda.enter(); // cuBLAS runs in the context current on this thread
             blas.gemm(dtype, m, n, k, alpha, a, lda, transA, b, ldb, transB, beta, c, ldc);
             return;
         }
@@ -377,8 +377,8 @@ public final class CudaBackend implements Backend {
         DType dtype = Checks.requireSameDType("rowSumsOfSquares", a, out);
         Checks.requireShape("rowSumsOfSquares out", out, a.rows(), 1);
         requireDistinct("rowSumsOfSquares", out, a);
-        cuda.launch(Kernel.ROW_SUMS_OF_SQUARES, dtype, Math.min(a.rows(), MAX_GRID_Y), 1, THREADS, 1, a.rows(),
-                a.cols(), ta.pointer(), to.pointer());
+        cuda.launch(Kernel.ROW_SUMS_OF_SQUARES, dtype, Math.min(ceilDiv(a.rows(), 8), MAX_GRID_Y), 1, 32, 8,
+                a.rows(), a.cols(), ta.pointer(), to.pointer());
     }
 
     @Override
@@ -394,7 +394,7 @@ public final class CudaBackend implements Backend {
         try {
             cuda.launch(Kernel.DOT_PARTIAL, dtype, blocks, 1, THREADS, 1, a.size(), ta.pointer(), tb.pointer(),
                     partial);
-            cuda.download(Pointer.to(sums), partial, partialBytes);
+            cuda.download(sums, partial);
         } finally {
             cuda.free(partial, partialBytes);
         }
@@ -455,7 +455,7 @@ public final class CudaBackend implements Backend {
             System.arraycopy(rule[0], 0, both, 0, n);
             System.arraycopy(rule[1], 0, both, n, n);
             CUdeviceptr p = cuda.alloc(16L * n);
-            cuda.upload(p, Pointer.to(both), 16L * n);
+            cuda.upload(p, both);
             quadrature = p;
         }
         return quadrature;

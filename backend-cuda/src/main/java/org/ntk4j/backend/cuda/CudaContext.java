@@ -41,7 +41,7 @@ import org.ntk4j.tensor.DType;
  * Every method makes the context current on the calling thread first, so the backend may move between
  * threads (used by one at a time). Driver errors surface as {@code jcuda.CudaException}.
  */
-final class CudaContext implements AutoCloseable {
+final class CudaContext implements Device {
 
     /** Where the PTX modules are, on the classpath. */
     static final String PTX_FOLDER = "/org/ntk4j/backend/cuda/ptx/";
@@ -115,19 +115,16 @@ final class CudaContext implements AutoCloseable {
         return device;
     }
 
-    /** Makes the context current on the calling thread. */
-    void enter() {
+    @Override
+    public void enter() {
         if (closed) {
             throw new IllegalStateException("the CUDA backend is closed");
         }
         cuCtxSetCurrent(context);
     }
 
-    /**
-     * @param bytes the size, &gt; 0
-     * @return new device memory (uninitialized), counted in the ledger
-     */
-    CUdeviceptr alloc(long bytes) {
+    @Override
+    public CUdeviceptr alloc(long bytes) {
         enter();
         CUdeviceptr p = new CUdeviceptr();
         cuMemAlloc(p, bytes);
@@ -135,11 +132,8 @@ final class CudaContext implements AutoCloseable {
         return p;
     }
 
-    /**
-     * @param p memory from {@link #alloc} (not usable afterwards)
-     * @param bytes its size
-     */
-    void free(CUdeviceptr p, long bytes) {
+    @Override
+    public void free(CUdeviceptr p, long bytes) {
         if (closed) {
             return; // the context and everything in it are gone already
         }
@@ -148,66 +142,56 @@ final class CudaContext implements AutoCloseable {
         ledger.freed(bytes);
     }
 
-    /**
-     * @param p device memory, modified
-     * @param bytes how many bytes to set to zero
-     */
-    void zero(CUdeviceptr p, long bytes) {
+    @Override
+    public void zero(CUdeviceptr p, long bytes) {
         enter();
         cuMemsetD8(p, (byte) 0, bytes);
     }
 
-    /**
-     * @param dst device memory, modified
-     * @param src host data (not modified)
-     * @param bytes the number of bytes
-     */
-    void upload(CUdeviceptr dst, Pointer src, long bytes) {
+    @Override
+    public void upload(CUdeviceptr dst, double[] src) {
         enter();
-        cuMemcpyHtoD(dst, src, bytes);
+        cuMemcpyHtoD(dst, Pointer.to(src), 8L * src.length);
     }
 
-    /**
-     * Copies to the host after all queued work has finished.
-     *
-     * @param dst host memory, modified
-     * @param src device memory (not modified)
-     * @param bytes the number of bytes
-     */
-    void download(Pointer dst, CUdeviceptr src, long bytes) {
+    @Override
+    public void upload(CUdeviceptr dst, float[] src) {
         enter();
-        cuMemcpyDtoH(dst, src, bytes);
+        cuMemcpyHtoD(dst, Pointer.to(src), 4L * src.length);
     }
 
-    /**
-     * @param dst device memory, modified
-     * @param src device memory (not modified; must not overlap dst)
-     * @param bytes the number of bytes
-     */
-    void copy(CUdeviceptr dst, CUdeviceptr src, long bytes) {
+    @Override
+    public void upload(CUdeviceptr dst, int[] src) {
+        enter();
+        cuMemcpyHtoD(dst, Pointer.to(src), 4L * src.length);
+    }
+
+    @Override
+    public void download(double[] dst, CUdeviceptr src) {
+        enter();
+        cuMemcpyDtoH(Pointer.to(dst), src, 8L * dst.length);
+    }
+
+    @Override
+    public void download(float[] dst, CUdeviceptr src) {
+        enter();
+        cuMemcpyDtoH(Pointer.to(dst), src, 4L * dst.length);
+    }
+
+    @Override
+    public void download(int[] dst, CUdeviceptr src) {
+        enter();
+        cuMemcpyDtoH(Pointer.to(dst), src, 4L * dst.length);
+    }
+
+    @Override
+    public void copy(CUdeviceptr dst, CUdeviceptr src, long bytes) {
         enter();
         cuMemcpyDtoD(dst, src, bytes);
     }
 
-    /** Waits for all queued work. */
-    void synchronize() {
-        enter();
-        cuCtxSynchronize();
-    }
-
-    /**
-     * Launches a kernel on the default stream.
-     *
-     * @param kernel the kernel
-     * @param dtype the element type, which picks its f32 or f64 version
-     * @param gridX blocks along x, ≥ 1
-     * @param gridY blocks along y, 1 to 65535
-     * @param blockX threads per block along x
-     * @param blockY threads per block along y
-     * @param args the arguments, matching the kernel's signature: {@link CUdeviceptr}, {@link Integer},
-     *     {@link Long} or {@link Double} (not modified)
-     */
-    void launch(Kernel kernel, DType dtype, int gridX, int gridY, int blockX, int blockY, Object... args) {
+    @Override
+    public void launch(Kernel kernel, DType dtype, int gridX, int gridY, int blockX, int blockY, Object... args) {
         enter();
         Pointer params = Pointer.to(parameters(kernel, args));
         cuLaunchKernel(functions.get(dtype).get(kernel), gridX, gridY, 1, blockX, blockY, 1, 0, null, params, null);

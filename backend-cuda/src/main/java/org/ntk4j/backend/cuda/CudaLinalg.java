@@ -2,7 +2,6 @@ package org.ntk4j.backend.cuda;
 
 import java.util.Arrays;
 import java.util.Comparator;
-import jcuda.Pointer;
 import jcuda.driver.CUdeviceptr;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
@@ -30,9 +29,9 @@ final class CudaLinalg {
     static final int NB = 32;
 
     private final CudaBackend backend;
-    private final CudaContext cuda;
+    private final Device cuda;
 
-    CudaLinalg(CudaBackend backend, CudaContext cuda) {
+    CudaLinalg(CudaBackend backend, Device cuda) {
         this.backend = backend;
         this.cuda = cuda;
     }
@@ -95,7 +94,7 @@ final class CudaLinalg {
                 }
             }
             int[] result = new int[1];
-            cuda.download(Pointer.to(result), info, 4);
+            cuda.download(result, info);
             return result[0];
         } finally {
             cuda.free(info, 4);
@@ -145,7 +144,7 @@ final class CudaLinalg {
                         + " matrix is singular to working precision");
             }
         }
-        upload(out, x.data);
+        backend.upload(out, x.data);
     }
 
     SymmetricEigen symmetricEigen(CudaTensor a) {
@@ -184,7 +183,4 @@ final class CudaLinalg {
         }
     }
 
-    private void upload(CudaTensor out, double[] data) {
-        cuda.upload(out.pointer(), CudaBackend.hostPointer(data, out.dtype()), out.bytes());
-    }
 }
