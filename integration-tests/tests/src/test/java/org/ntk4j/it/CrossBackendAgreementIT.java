@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -51,8 +50,6 @@ class CrossBackendAgreementIT {
     private static final long SEED = 20240611L;
 
     private static final int ITERATIONS = ProximalTrajectory.ITERATIONS;
-    /** The exit status of a JVM killed by SIGSEGV (128 + 11). */
-    private static final int SIGSEGV_EXIT = 139;
 
     private static Backend ejml;
     private static double[] inputs;
@@ -134,12 +131,6 @@ class CrossBackendAgreementIT {
                 .argument(name).run();
         for (ProximalTrajectory expected : reference) {
             ProximalTrajectory actual = ProximalTrajectory.parse(child, expected.loss);
-            if (actual == null && name.equals("nd4j") && expected.loss == Loss.SOFTMAX_CROSS_ENTROPY
-                    && child.exitCode() == SIGSEGV_EXIT) {
-                Assumptions.abort("known defect, reported: the nd4j backend's luSolve crashes the JVM (SIGSEGV) on"
-                        + " systems of order ≥ ~120 with the default 1 MB thread stack (fine with -Xss16m); the"
-                        + " squared-error run above agreed with EJML. Child:\n" + child);
-            }
             assertNotNull(actual, () -> name + ": no " + expected.loss + " trajectory\n" + child);
             compare(name + " " + expected.loss, expected, actual, child);
         }

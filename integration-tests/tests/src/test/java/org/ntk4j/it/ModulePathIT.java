@@ -25,8 +25,10 @@ class ModulePathIT {
                 () -> "the backend is not the named module org.ntk4j.backend.ejml\n" + child);
     }
 
+    // docs/backends.md, "From a modular application": ND4J (and the backend jar) on the classpath, the ntk4j modules on
+    // the module path, and --add-modules jdk.unsupported for JavaCPP's use of sun.misc.Unsafe
     @Test
-    @DisplayName("a modular application with the nd4j backend and ND4J on the classpath: nd4j")
+    @DisplayName("a modular application with the nd4j backend and ND4J on the classpath, as docs/backends.md shows: nd4j")
     void nd4jOnTheClasspathServesAModularApplication() {
         List<Path> modules = Classpaths.of("none");
         List<Path> nd4j = Classpaths.minus(Classpaths.of("nd4j"), Classpaths.of("ejml"));
