@@ -1,5 +1,6 @@
 package com.example.ntk4j.simple;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.ntk4j.backend.Activation;
@@ -163,7 +164,7 @@ public final class SimpleBackend implements Backend {
         int ldb = b.cols();
         double[] row = new double[n];
         for (int i = 0; i < m; i++) {
-            java.util.Arrays.fill(row, 0);
+            Arrays.fill(row, 0);
             for (int p = 0; p < k; p++) {
                 double aip = transA ? da[p * lda + i] : da[i * lda + p];
                 if (aip == 0) {
@@ -236,7 +237,7 @@ public final class SimpleBackend implements Backend {
         Checks.requireShape("columnSums out", out, 1, a.cols());
         requireDistinct("columnSums", out, a);
         int cols = a.cols();
-        java.util.Arrays.fill(d, 0);
+        Arrays.fill(d, 0);
         for (int i = 0; i < da.length; i++) {
             d[i % cols] += da[i];
         }
