@@ -55,7 +55,7 @@ record ChildResult(String command, int exitCode, boolean timedOut, Duration took
     }
 
     /**
-     * @param key {@code nngp} or {@code ntk}
+     * @param key {@code nngp}, {@code ntk} or {@code entk}
      * @return the kernel the probe printed under that key, row-major
      * @throws AssertionError (with everything the child printed) when it is missing or malformed
      */

@@ -11,19 +11,24 @@ import org.ntk4j.backend.Backends;
 import org.ntk4j.backend.ProviderStatus;
 import org.ntk4j.data.Dataset;
 import org.ntk4j.data.Digits;
+import org.ntk4j.kernel.EmpiricalNtk;
+import org.ntk4j.kernel.OutputAxes;
+import org.ntk4j.nn.Mlp;
+import org.ntk4j.nn.Params;
 import org.ntk4j.tensor.DType;
 import org.ntk4j.tensor.Tensor;
 import org.ntk4j.tensor.TensorScope;
 
 /**
  * Selects a backend by the usual rules ({@code -Dntk4j.backend}, {@code NTK4J_BACKEND}, or the best
- * available) and computes the infinite-width NNGP and NTK kernels of a one-hidden-layer ReLU network on the
- * first {@value #SAMPLES} bundled digits, using only backend primitives.
+ * available) and computes, on the first {@value #SAMPLES} bundled digits, the infinite-width NNGP and NTK of a
+ * one-hidden-layer ReLU network from backend primitives, and the full empirical NTK of the seeded network
+ * {@link #NETWORK} with the library's {@link EmpiricalNtk}.
  *
  * <p>Output on standard output, one {@code key=value} per line: {@code report=} once per provider found
  * (its {@link ProviderStatus} line), {@code selected=} the backend's name, {@code module=} the API's module
  * name (empty on the classpath), {@code backend.module=} the backend class's module name, and
- * {@code nngp=} and {@code ntk=} the kernels as {@code rows×cols:v,v,…} with every value to 17 digits.
+ * {@code nngp=}, {@code ntk=} and {@code entk=} the kernels as {@code rows×cols:v,v,…} with every value to 17 digits.
  *
  * <p>Exit status: 0 on success; 1 when no backend can be created (the reason on standard error, starting
  * with {@code error: }); 2 on any other failure.
@@ -36,6 +41,11 @@ public final class KernelProbe {
     public static final double SIGMA_W = 1.5;
     /** The bias standard deviation σ_b. */
     public static final double SIGMA_B = 0.1;
+
+    /** The network of the empirical NTK: 64-16-3, ReLU, NTK parameterization, σ_w = 1.5, σ_b = 0.1. */
+    public static final Mlp NETWORK = Mlp.builder(64, 16, 3).sigmaW(SIGMA_W).sigmaB(SIGMA_B).build();
+    /** The seed of its parameters. */
+    public static final long SEED = 1;
 
     private KernelProbe() {
     }
@@ -68,6 +78,7 @@ public final class KernelProbe {
                 double[][] kernels = kernels(backend, x, SAMPLES, digits.dims());
                 out.println("nngp=" + format(kernels[0], SAMPLES));
                 out.println("ntk=" + format(kernels[1], SAMPLES));
+                out.println("entk=" + format(empirical(backend, x, SAMPLES), SAMPLES * NETWORK.outputDim()));
             }
             out.flush();
             return 0;
@@ -108,6 +119,20 @@ public final class KernelProbe {
             backend.hadamard(sigma, kdot, ntk);
             backend.axpby(1, nngp, SIGMA_W * SIGMA_W, ntk, ntk);
             return new double[][] {backend.toHost(nngp), backend.toHost(ntk)};
+        }
+    }
+
+    /**
+     * @param backend the backend to compute on (not modified)
+     * @param x n×64 inputs, row-major (not modified)
+     * @param n samples
+     * @return the full (n·O × n·O) empirical NTK of {@link #NETWORK} at seed {@link #SEED}, row-major
+     */
+    static double[] empirical(Backend backend, double[] x, int n) {
+        try (TensorScope scope = backend.scope()) {
+            Params params = NETWORK.init(SEED).upload(backend, DType.F64);
+            Tensor input = backend.fromHost(x, n, NETWORK.inputDim(), DType.F64);
+            return backend.toHost(new EmpiricalNtk(NETWORK).compute(params, input, OutputAxes.FULL));
         }
     }
 
