@@ -6,7 +6,8 @@ import jcuda.driver.CUdeviceptr;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
-import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
+import org.ejml.dense.row.decomposition.lu.LUDecompositionAlt_DDRM;
+import org.ejml.dense.row.linsol.lu.LinearSolverLu_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 import org.ejml.interfaces.linsol.LinearSolverDense;
 import org.ntk4j.backend.NotPositiveDefiniteException;
@@ -132,8 +133,9 @@ final class CudaLinalg {
         requireSquareSystem("luSolve", a, b, out);
         DMatrixRMaj ma = new DMatrixRMaj(a.rows(), a.cols(), true, backend.toHost(a));
         DMatrixRMaj mb = new DMatrixRMaj(b.rows(), b.cols(), true, backend.toHost(b));
-        LinearSolverDense<DMatrixRMaj> solver = LinearSolverFactory_DDRM.lu(a.rows());
-        if (!solver.setA(ma) || solver.quality() < 1e-14) {
+        LUDecompositionAlt_DDRM lu = new LUDecompositionAlt_DDRM();
+        LinearSolverDense<DMatrixRMaj> solver = new LinearSolverLu_DDRM(lu);
+        if (!solver.setA(ma.copy()) || hasNegligiblePivot(lu.getLU(), ma)) {
             throw new SingularMatrixException("luSolve: the " + a.shape() + " matrix is singular to working precision");
         }
         DMatrixRMaj x = new DMatrixRMaj(b.rows(), b.cols());
@@ -145,6 +147,21 @@ final class CudaLinalg {
             }
         }
         backend.upload(out, x.data);
+    }
+
+    /**
+     * Whether a pivot of the LU factorization (the diagonal of U) is at most n·ε·max|a_ij|: singular to working
+     * precision, judged relative to the matrix's own scale (as the EJML backend judges it).
+     */
+    private static boolean hasNegligiblePivot(DMatrixRMaj luFactors, DMatrixRMaj a) {
+        int n = a.numRows;
+        double threshold = n * Math.ulp(1.0) * CommonOps_DDRM.elementMaxAbs(a);
+        for (int i = 0; i < n; i++) {
+            if (!(Math.abs(luFactors.get(i, i)) > threshold)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     SymmetricEigen symmetricEigen(CudaTensor a) {

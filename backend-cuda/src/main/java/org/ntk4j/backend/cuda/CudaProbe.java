@@ -100,6 +100,12 @@ final class CudaProbe {
         JCudaDriver.cuDeviceTotalMem(memory, dev);
         int[] driver = new int[1];
         JCudaDriver.cuDriverGetVersion(driver);
+        int required = requiredDriverVersion();
+        if (driver[0] < required) {
+            return Availability.unavailable(String.format(Locale.ROOT,
+                    "the NVIDIA driver supports CUDA %d.%d; the kernels' PTX needs a driver for CUDA %d.%d or newer",
+                    driver[0] / 1000, (driver[0] % 1000) / 10, required / 1000, (required % 1000) / 10));
+        }
         if (major[0] < 7 || (major[0] == 7 && minor[0] < 5)) {
             return Availability.unavailable(cString(name) + " has compute capability " + major[0] + "." + minor[0]
                     + "; the kernels need 7.5 or newer");
@@ -109,6 +115,30 @@ final class CudaProbe {
                         + "device, LU and symmetric eigen on the host (EJML)",
                 cString(name), major[0], minor[0], memory[0] / (double) (1L << 30), driver[0] / 1000,
                 (driver[0] % 1000) / 10, count[0], gemmDetail()));
+    }
+
+    /**
+     * The oldest driver that loads the committed PTX: PTX ISA 8.y came with CUDA 12.y and 9.y with CUDA 13.y.
+     *
+     * @return the driver version as {@code cuDriverGetVersion} gives it (13000 for CUDA 13.0)
+     */
+    static int requiredDriverVersion() {
+        String resource = CudaContext.PTX_FOLDER + "gemm.ptx";
+        try (java.io.InputStream in = CudaProbe.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("PTX resource " + resource + " is missing from the jar");
+            }
+            String head = new String(in.readNBytes(4096), java.nio.charset.StandardCharsets.US_ASCII);
+            Matcher m = Pattern.compile("\\n\\.version (\\d+)\\.(\\d+)").matcher(head);
+            if (!m.find()) {
+                throw new IllegalStateException("no .version line in " + resource);
+            }
+            int isaMajor = Integer.parseInt(m.group(1));
+            int isaMinor = Integer.parseInt(m.group(2));
+            return isaMajor >= 8 ? (isaMajor + 4) * 1000 + isaMinor * 10 : 11000;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** @return how GEMM will run by default: on cuBLAS, or on the project's kernels and why */

@@ -53,6 +53,10 @@ final class EmulatedDevice implements Device {
         if (built || buildFailure != null) {
             return buildFailure;
         }
+        if (!Files.isRegularFile(SOURCES.resolve("emulator.cpp")) || !Files.isDirectory(KERNELS)) {
+            buildFailure = "the kernel sources are not here (the emulator runs from the backend-cuda module folder)";
+            return buildFailure;
+        }
         try {
             Files.createDirectories(BINARY.getParent());
             if (!upToDate()) {

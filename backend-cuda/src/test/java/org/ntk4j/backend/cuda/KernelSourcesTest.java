@@ -105,6 +105,13 @@ class KernelSourcesTest {
     }
 
     @Test
+    @DisplayName("needs a driver for CUDA 13.0 (PTX ISA 9.0), which the probe checks")
+    void requiredDriver() throws IOException {
+        assertTrue(ptx("gemm").contains("\n.version 9.0\n"));
+        assertEquals(13000, CudaProbe.requiredDriverVersion());
+    }
+
+    @Test
     @DisplayName("uses the host's activation codes")
     void activationCodes() throws IOException {
         String common = Files.readString(CUDA_SOURCES.resolve("common.cuh"));
