@@ -98,7 +98,6 @@ final class NtkFactors implements AutoCloseable {
                 }
                 if (mlp.depth() >= 2) {
                     f.hidden = hidden(mlp, params, trace, be);
-                    f.flops += KernelTiming.gemm(n, mlp.width(mlp.depth() - 1), mlp.width(mlp.depth() - 1));
                 }
             }
         } catch (RuntimeException e) {
@@ -108,7 +107,7 @@ final class NtkFactors implements AutoCloseable {
         return f;
     }
 
-    /** h = φ'(z^{L−2})·diag(√c), c_k = (s²/O)·Σ_a W^{L−1}_ka². */
+    /** h = φ'(z^{L−2})·diag(√c), c_k = (s²/O)·Σ_a W^{L−1}_ka², as a Hadamard product with √c repeated on every row. */
     private static Tensor hidden(Mlp mlp, Params params, ForwardTrace trace, Backend be) {
         int top = mlp.depth() - 1;
         int d = mlp.width(top);
@@ -119,15 +118,17 @@ final class NtkFactors implements AutoCloseable {
             be.rowSumsOfSquares(w, sq);
             c = be.toHost(sq);
         }
-        double[] diag = new double[d * d];
-        for (int k = 0; k < d; k++) {
-            diag[k * d + k] = Math.sqrt(s * s * c[k] / mlp.outputDim());
-        }
         Tensor deriv = trace.derivative(top - 1);
-        Tensor h = be.zeros(deriv.rows(), d, w.dtype());
-        try (Tensor dm = be.fromHost(diag, d, d, w.dtype())) {
-            be.gemm(1, deriv, false, dm, false, 0, h);
+        int n = deriv.rows();
+        double[] scale = new double[n * d];
+        for (int k = 0; k < d; k++) {
+            scale[k] = Math.sqrt(s * s * c[k] / mlp.outputDim());
         }
+        for (int i = 1; i < n; i++) {
+            System.arraycopy(scale, 0, scale, i * d, d);
+        }
+        Tensor h = be.fromHost(scale, n, d, w.dtype());
+        be.hadamard(deriv, h, h);
         return h;
     }
 
