@@ -138,6 +138,7 @@ final class CudaContext implements Device {
             return; // the context and everything in it are gone already
         }
         cuCtxSetCurrent(context);
+        cuCtxSynchronize(); // kernels queued before may still use the memory (cuMemFree waits too; this says so)
         cuMemFree(p);
         ledger.freed(bytes);
     }
