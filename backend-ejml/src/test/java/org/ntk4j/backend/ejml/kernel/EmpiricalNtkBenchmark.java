@@ -18,8 +18,9 @@ import org.ntk4j.tensor.TensorScope;
 
 /**
  * Benchmark (not a test): the traced empirical NTK of all 1,797 digits for an MLP 64-512-512-10 with ReLU
- * on the EJML backend; prints wall time, GEMM flops and achieved GFLOP/s, and for comparison one plain
- * GEMM of the size of the kernel's largest products.
+ * on the EJML backend; prints wall time, GEMM flops and achieved GFLOP/s, the process CPU time (so the rate
+ * per busy core shows through on a shared machine), and for comparison one plain GEMM of the size of the
+ * kernel's largest products.
  *
  * <p>Arguments: {@code [repeats (default 3)] [threads (default: all)]}.
  */
@@ -51,22 +52,32 @@ public final class EmpiricalNtkBenchmark {
             System.out.printf(Locale.ROOT, "empirical NTK, traced, N=%d, %s, backend %s, %d processors%n", n, mlp,
                     be.name(), Runtime.getRuntime().availableProcessors());
             for (int r = 0; r < repeats; r++) {
+                long cpu0 = cpuNanos();
                 try (Tensor k = ntk.compute(p, x, OutputAxes.TRACED)) {
                     KernelListener.Event e = last[0];
-                    System.out.printf(Locale.ROOT, "run %d: %.3f s, %.2f GFLOP in GEMMs, %.2f GFLOP/s%n", r + 1,
-                            e.nanos() / 1e9, e.gemmFlops() / 1e9, e.gflopsPerSecond());
+                    double cpu = (cpuNanos() - cpu0) / 1e9;
+                    System.out.printf(Locale.ROOT, "run %d: %.3f s, %.2f GFLOP in GEMMs, %.2f GFLOP/s; process CPU %.1f s,"
+                            + " %.2f GFLOP per CPU second%n", r + 1, e.nanos() / 1e9, e.gemmFlops() / 1e9,
+                            e.gflopsPerSecond(), cpu, e.gemmFlops() / 1e9 / cpu);
                 }
             }
             try (Tensor a = be.zeros(n, 512, DType.F64); Tensor c = be.zeros(n, n, DType.F64)) {
                 be.affine(0, a, 0.5, a);
+                long cpu0 = cpuNanos();
                 long t0 = System.nanoTime();
                 be.gemm(1, a, false, a, true, 0, c);
                 long dt = System.nanoTime() - t0;
+                double cpu = (cpuNanos() - cpu0) / 1e9;
                 double flops = 2.0 * n * n * 512;
-                System.out.printf(Locale.ROOT, "reference GEMM %dx512 by 512x%d: %.3f s, %.2f GFLOP/s%n", n, n, dt / 1e9,
-                        flops / dt);
+                System.out.printf(Locale.ROOT, "reference GEMM %dx512 by 512x%d: %.3f s, %.2f GFLOP/s; %.2f GFLOP per CPU"
+                        + " second%n", n, n, dt / 1e9, flops / dt, flops / 1e9 / cpu);
             }
         }
+    }
+
+    /** @return the CPU time of the whole process, all threads, in nanoseconds (0 where the JVM cannot tell) */
+    private static long cpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L);
     }
 
     private static int[] range(int n) {
