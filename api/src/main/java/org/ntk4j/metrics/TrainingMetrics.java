@@ -31,7 +31,8 @@ import org.ntk4j.optim.Phase;
  *   <tr><td>{@code ntk4j.backend.flops}</td><td>Counter</td><td>backend, op</td></tr>
  * </table>
  *
- * <p>Gauges read NaN until a value is set. The binder never turns percentiles or histograms on: what a
+ * <p>Gauges read NaN until a value is set. The {@code Trainer} sets the training loss every iteration to the batch
+ * loss before the update, and the test loss and both accuracies at every evaluation. The binder never turns percentiles or histograms on: what a
  * timer publishes is the registry's choice. To chart quantiles (for example p99 iteration time in Grafana with
  * {@code histogram_quantile(0.99, rate(ntk4j_training_iteration_seconds_bucket[1m]))}), the application — the
  * CLI's {@code --metrics-port} does — adds {@link #percentileHistograms()} to its registry before binding:
