@@ -87,13 +87,15 @@ public record Activation(Kind kind, double alpha) {
      * @throws IllegalArgumentException naming the text and the known names when it is not one
      */
     public static Activation parse(String text) {
-        String s = text.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+        String s = text.trim();
         String slope = null;
         int colon = s.indexOf(':');
         if (colon >= 0) {
-            slope = s.substring(colon + 1);
+            slope = s.substring(colon + 1).trim();
             s = s.substring(0, colon);
         }
+        // only the name is normalized: the slope may be negative or have an exponent ("-0.5", "1.0E-4")
+        s = s.trim().toUpperCase(Locale.ROOT).replace('-', '_');
         Kind kind;
         try {
             kind = Kind.valueOf(s);
@@ -211,13 +213,14 @@ public record Activation(Kind kind, double alpha) {
      * @return erfc(x) = 1 − erf(x)
      */
     public static double erfc(double x) {
-        if (x > 2.5) {
+        // from 1 on, 1 − erf(x) would lose relative accuracy to cancellation; the continued fraction keeps it
+        if (x >= 1) {
             return x > 27 ? 0 : erfcContinuedFraction(x);
         }
         return 1 - erf(x);
     }
 
-    /** erfc(x) for x ≥ 2.5 by the Laplace continued fraction, evaluated with the modified Lentz method. */
+    /** erfc(x) for x ≥ 1 by the Laplace continued fraction, evaluated with the modified Lentz method (≤ ~200 terms). */
     private static double erfcContinuedFraction(double x) {
         // erfc(x) = e^{−x²}/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + 2/(x + …)))))
         double tiny = 1e-300;

@@ -16,6 +16,12 @@ public final class ActivationDuals {
     /** The number of Gauss–Hermite points per axis used by {@link #dual}. */
     public static final int DEFAULT_ORDER = 48;
 
+    /**
+     * The largest order {@link #gaussHermite} computes. Beyond about 198 points the Newton iteration from the
+     * asymptotic initial guesses no longer finds the nodes (the weights then sum to almost nothing).
+     */
+    public static final int MAX_ORDER = 160;
+
     private static final double[][] DEFAULT_RULE = gaussHermite(DEFAULT_ORDER);
 
     private ActivationDuals() {
@@ -158,12 +164,12 @@ public final class ActivationDuals {
      * Gauss–Hermite nodes and weights for the standard normal: E[g(z)] ≈ Σ w_i·g(x_i), Σ w_i = 1. Nodes by
      * Newton's method on the orthonormal Hermite recurrence.
      *
-     * @param order the number of points, 1 to 200
+     * @param order the number of points, 1 to {@value #MAX_ORDER}
      * @return {nodes, weights}, nodes ascending
      */
     public static double[][] gaussHermite(int order) {
-        if (order < 1 || order > 200) {
-            throw new IllegalArgumentException("Gauss-Hermite order must be in 1..200, got " + order);
+        if (order < 1 || order > MAX_ORDER) {
+            throw new IllegalArgumentException("Gauss-Hermite order must be in 1.." + MAX_ORDER + ", got " + order);
         }
         int n = order;
         double[] x = new double[n];

@@ -8,8 +8,10 @@ import java.util.stream.IntStream;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.CommonOps_MT_DDRM;
+import org.ejml.dense.row.decomposition.lu.LUDecompositionAlt_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
+import org.ejml.dense.row.linsol.lu.LinearSolverLu_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 import org.ejml.interfaces.linsol.LinearSolverDense;
 import org.ntk4j.backend.Activation;
@@ -317,6 +319,7 @@ public final class EjmlBackend implements Backend {
         Checks.requireSameShape("dualMap outK", k12, outK);
         Checks.requireSameShape("dualMap outKdot", k12, outKdot);
         requireDistinct("dualMap", outK, outKdot, k12, q1, q2);
+        requireDistinct("dualMap", outKdot, k12, q1, q2);
         int cols = k12.cols();
         int rows = k12.rows();
         boolean cheap = ActivationDuals.hasClosedForm(f);
@@ -352,7 +355,7 @@ public final class EjmlBackend implements Backend {
         DMatrixRMaj mo = own(out).matrix();
         requireSquareSystem("choleskySolve", a, b, out);
         LinearSolverDense<DMatrixRMaj> solver = LinearSolverFactory_DDRM.chol(a.rows());
-        DMatrixRMaj work = ma.copy();
+        DMatrixRMaj work = lowerSymmetrized(ma);
         if (!solver.setA(work)) {
             throw new NotPositiveDefiniteException("choleskySolve: the " + a.shape()
                     + " matrix is not symmetric positive definite");
@@ -368,13 +371,44 @@ public final class EjmlBackend implements Backend {
         DMatrixRMaj mb = own(b).matrix();
         DMatrixRMaj mo = own(out).matrix();
         requireSquareSystem("luSolve", a, b, out);
-        LinearSolverDense<DMatrixRMaj> solver = LinearSolverFactory_DDRM.lu(a.rows());
-        if (!solver.setA(ma.copy()) || solver.quality() < 1e-14) {
+        LUDecompositionAlt_DDRM lu = new LUDecompositionAlt_DDRM();
+        LinearSolverDense<DMatrixRMaj> solver = new LinearSolverLu_DDRM(lu);
+        if (!solver.setA(ma.copy()) || hasNegligiblePivot(lu.getLU(), ma)) {
             throw new SingularMatrixException("luSolve: the " + a.shape() + " matrix is singular to working precision");
         }
         DMatrixRMaj rhs = mb == mo ? mb.copy() : mb;
         solver.solve(rhs, mo);
         requireFinite("luSolve", mo, a);
+    }
+
+    /** A copy of the symmetric matrix whose lower triangle is {@code m}'s: the upper triangle is never read. */
+    private static DMatrixRMaj lowerSymmetrized(DMatrixRMaj m) {
+        int n = m.numRows;
+        DMatrixRMaj out = new DMatrixRMaj(n, n);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j <= i; j++) {
+                double v = m.data[i * n + j];
+                out.data[i * n + j] = v;
+                out.data[j * n + i] = v;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Whether a pivot of the LU factorization (the diagonal of U) is at most n·ε·max|a_ij|: singular to
+     * working precision, judged relative to the matrix's own scale.
+     */
+    private static boolean hasNegligiblePivot(DMatrixRMaj luFactors, DMatrixRMaj a) {
+        int n = a.numRows;
+        double scale = CommonOps_DDRM.elementMaxAbs(a);
+        double threshold = n * Math.ulp(1.0) * scale;
+        for (int i = 0; i < n; i++) {
+            if (!(Math.abs(luFactors.get(i, i)) > threshold)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void requireSquareSystem(String op, Tensor a, Tensor b, Tensor out) {
