@@ -14,6 +14,7 @@ module org.ntk4j.api {
     exports org.ntk4j.optim;
     exports org.ntk4j.train;
     exports org.ntk4j.metrics;
+    exports org.ntk4j.predict;
     exports org.ntk4j.io;
 
     opens org.ntk4j.data;
