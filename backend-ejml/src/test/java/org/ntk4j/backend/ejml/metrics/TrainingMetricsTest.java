@@ -147,4 +147,23 @@ class TrainingMetricsTest {
         assertEquals(0, r.get("ntk4j.training.phase").tags(tags).tag("phase", "solve").timer().count());
         assertTrue(Double.isNaN(r.get("ntk4j.training.damping").gauge().value()), "adam has no damping");
     }
+
+    @Test
+    @DisplayName("a second run on the same registry takes over the gauges; its timers keep counting")
+    void secondBinding() {
+        SimpleMeterRegistry r = new SimpleMeterRegistry(SimpleConfig.DEFAULT, new MockClock());
+        TrainingMetrics first = new TrainingMetrics("ejml", "adam", "mlp");
+        first.bindTo(r);
+        first.setDamping(1);
+        first.recordIteration(10);
+        TrainingMetrics second = new TrainingMetrics("ejml", "adam", "mlp");
+        second.bindTo(r);
+        second.setDamping(2);
+        second.setAccuracy("test", 0.5);
+        second.recordIteration(10);
+        assertEquals(2, r.get("ntk4j.training.damping").gauge().value());
+        assertEquals(0.5, r.get("ntk4j.training.accuracy").tag("split", "test").gauge().value());
+        assertEquals(1, r.find("ntk4j.training.damping").gauges().size());
+        assertEquals(2, r.get("ntk4j.training.iteration").timer().count());
+    }
 }
