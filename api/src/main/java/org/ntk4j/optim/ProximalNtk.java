@@ -32,6 +32,11 @@ import org.ntk4j.tensor.TensorScope;
  * form); H·Θ_B is not symmetric and the system is solved by LU. When H = c·I (the squared error, with any
  * constant factor c) the system c·Θ_B + λ·I is symmetric and Cholesky is used. The parameters move by θ ← θ + η·Δθ.
  *
+ * <p>The squared error is the loss this optimizer is made for: its quadratic model in the outputs is exact, so
+ * the only approximation is the linearization. Softmax cross-entropy's is poor far from the optimum: with
+ * p ≈ 1/O, H is small and an undamped step moves the logits roughly O times too far, so the damping has to grow
+ * until the step is close to a gradient step, and progress is much slower than with the squared error.
+ *
  * <p>J is never formed: Θ_B comes from the structured kernel (per layer, a Gram of the inputs and a Gram of the
  * back-propagated deltas), and Jᵀ·v is one backward pass with output cotangent v.
  *
