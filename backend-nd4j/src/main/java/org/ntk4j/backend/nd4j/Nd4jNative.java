@@ -69,11 +69,22 @@ final class Nd4jNative {
     /**
      * @param a a contiguous array (not modified)
      * @param b a contiguous array of the same length and type (not modified)
-     * @return Σ a_i·b_i, accumulated in double precision for both types ({@code dsdot} for floats)
+     * @return Σ a_i·b_i, accumulated in double precision: {@code ddot} for doubles; for floats a loop over the
+     *     off-heap buffers, because the {@code dsdot} of the OpenBLAS build ND4J loads returns sums with
+     *     single-precision error (the conformance kit caught it)
      */
     static double dot(INDArray a, INDArray b) {
         int n = (int) a.length();
-        return isDouble(a) ? openblas.cblas_ddot(n, d(a), 1, d(b), 1) : openblas.cblas_dsdot(n, f(a), 1, f(b), 1);
+        if (isDouble(a)) {
+            return openblas.cblas_ddot(n, d(a), 1, d(b), 1);
+        }
+        java.nio.FloatBuffer fa = a.data().asNioFloat();
+        java.nio.FloatBuffer fb = b.data().asNioFloat();
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            s += (double) fa.get(i) * fb.get(i);
+        }
+        return s;
     }
 
     /**

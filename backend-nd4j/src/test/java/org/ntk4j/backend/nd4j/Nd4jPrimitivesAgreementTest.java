@@ -207,6 +207,15 @@ class Nd4jPrimitivesAgreementTest {
             be.rowSumsOfSquares(tx, rs);
             add.accept(rs);
             acc.add(be.dot(tx, ty));
+            Tensor sq = be.zeros(r, c, d);
+            be.hadamard(tx, tx, sq);
+            be.sqrt(sq, sq);
+            add.accept(sq);
+            be.divide(tx, ty, out);
+            add.accept(out);
+            Tensor dv = be.copy(ty);
+            be.divide(tx, dv, dv);
+            add.accept(dv);
             return acc.stream().mapToDouble(Double::doubleValue).toArray();
         }
     }
