@@ -21,7 +21,8 @@ import org.ntk4j.tensor.TensorScope;
  * of live array bytes (exact), JavaCPP's {@link Pointer#totalBytes()} (the JavaCPP pointers ND4J and the
  * LAPACK calls make; ND4J 1.0.0-M2's data buffers are allocated natively and do not appear there), and the
  * process's resident memory outside the Java heap, {@link Pointer#physicalBytes()} minus the committed
- * heap, which does see ND4J's buffers.
+ * heap, which does see ND4J's buffers. The module's surefire configuration fixes and pre-touches the heap
+ * ({@code -Xms = -Xmx}, {@code -XX:+AlwaysPreTouch}) so that the heap's share of resident memory is constant.
  */
 @DisplayName("The ND4J backend frees every off-heap buffer it makes")
 class Nd4jOffHeapMemoryTest {
