@@ -25,6 +25,7 @@ import org.ntk4j.tensor.TensorScope;
  * ({@code -Xms = -Xmx}, {@code -XX:+AlwaysPreTouch}) so that the heap's share of resident memory is constant.
  */
 @DisplayName("The ND4J backend frees every off-heap buffer it makes")
+@SuppressWarnings("try") // scopes close what the block made, unreferenced
 class Nd4jOffHeapMemoryTest {
 
     private static final long BOUND = 1 << 20;

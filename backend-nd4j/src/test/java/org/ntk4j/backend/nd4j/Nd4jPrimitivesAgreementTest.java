@@ -27,6 +27,7 @@ import org.ntk4j.tensor.TensorScope;
  * inputs, in both of ND4J's dtypes: 1e-12 relative for F64, 1e-5 for F32.
  */
 @DisplayName("The ND4J backend agrees with the EJML backend on every primitive")
+@SuppressWarnings("try") // scopes close what the block made, unreferenced
 class Nd4jPrimitivesAgreementTest {
 
     private static Backend nd4j;
