@@ -72,6 +72,10 @@ public final class AnalyticNtk {
     }
 
     /**
+     * The infinite-width kernels of an architecture. The NNGP is the same for both parameterizations; the
+     * NTK is the limit of the NTK parameterization (a standard-parameterized network's empirical NTK grows
+     * with its width instead).
+     *
      * @param mlp a network; its depth, activation, σ_w and σ_b (0 without biases) are used, its widths not
      * @return the infinite-width kernel of that architecture
      */

@@ -24,7 +24,9 @@ import org.ntk4j.tensor.TensorScope;
  * product — GEMM-bound. This holds for both parameterizations.
  *
  * <p>The full kernel ({@link OutputAxes#FULL}) back-propagates O one-hot cotangents per sample in one pass
- * (inputs replicated O times by {@code gatherRows}); the traced one does O passes of N rows. The product
+ * (inputs replicated O times by {@code gatherRows}); the traced one does O passes of N rows for the layers
+ * below the last hidden one, whose output-averaged delta Grams reduce to a single Gram each (see
+ * {@code NtkFactors}). The product
  * Jᵀ·u for a vector u of length N·O (index i·O + a) is one backward pass: {@code mlp.vjp(params, trace, U)}
  * with U the row-major N×O matrix of u.
  *
@@ -232,6 +234,11 @@ public final class EmpiricalNtk {
             try (Tensor dg = be.zeros(r1, r2, acc.dtype())) {
                 if (f1.axes == OutputAxes.FULL) {
                     be.gemm(1, f1.deltas.get(0).get(l), false, f2.deltas.get(0).get(l), true, 0, dg);
+                    flops[0] += KernelTiming.gemm(r1, r2, width);
+                } else if (l == mlp.depth() - 1) {
+                    be.affine(0, dg, 1, dg);
+                } else if (l == mlp.depth() - 2) {
+                    be.gemm(1, f1.hidden, false, f2.hidden, true, 0, dg);
                     flops[0] += KernelTiming.gemm(r1, r2, width);
                 } else {
                     for (int a = 0; a < o; a++) {

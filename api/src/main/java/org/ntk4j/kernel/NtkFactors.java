@@ -12,7 +12,14 @@ import org.ntk4j.tensor.Tensor;
  * The structured Jacobian of a block of inputs: the forward trace (layer inputs x^l) and the back-propagated
  * deltas δ^l of one-hot output cotangents. For {@link OutputAxes#FULL} one set of deltas with N·O rows (row
  * i·O + a: sample i, cotangent e_a); for {@link OutputAxes#TRACED} O sets of N rows (set a: cotangent e_a on
- * every sample). Nothing of size P (the parameter count) is formed.
+ * every sample) for the layers below the last hidden one, and two shortcuts that make the traced kernel's
+ * top layers output-independent:
+ * <ul>
+ *   <li>output layer L−1: δ_a = e_a, so (1/O)·Σ_a ⟨δ_a, δ'_a⟩ = 1;</li>
+ *   <li>last hidden layer L−2: δ_a = φ'(z) ⊙ (s·W_{:,a}), so (1/O)·Σ_a ⟨δ_a(x), δ_a(x')⟩ = ⟨h(x), h(x')⟩ with
+ *       h = φ'(z)·diag(√c), c_k = (s²/O)·Σ_a W_ka² (s = s_w(L−1), W = W^{L−1}): one Gram instead of O.</li>
+ * </ul>
+ * Nothing of size P (the parameter count) is formed.
  */
 final class NtkFactors implements AutoCloseable {
 
@@ -20,8 +27,13 @@ final class NtkFactors implements AutoCloseable {
     final ForwardTrace trace;
     final boolean ownsTrace;
     final OutputAxes axes;
-    /** FULL: one entry; TRACED: one entry per output. Each: δ^0..δ^{L−1}. */
+    /**
+     * FULL: one entry, δ^0..δ^{L−1}. TRACED: one entry per output, δ^0..δ^{L−3} (null above: use
+     * {@link #hidden} for L−2 and ones for L−1).
+     */
     final List<List<Tensor>> deltas = new ArrayList<>();
+    /** TRACED with L ≥ 2: h, N×d_{L−1}, whose Gram is the output-averaged delta Gram of layer L−2. */
+    Tensor hidden;
     /** FULL: the sample of every delta row; TRACED: null. */
     final int[] rows;
     long flops;
@@ -71,10 +83,21 @@ final class NtkFactors implements AutoCloseable {
                     for (int i = 0; i < n; i++) {
                         col[i * o + a] = 1;
                     }
+                    if (mlp.depth() < 3) {
+                        break;
+                    }
                     try (Tensor cot = be.fromHost(col, n, o, trace.output().dtype())) {
-                        f.deltas.add(mlp.backpropagate(params, trace, null, cot));
+                        List<Tensor> d = new ArrayList<>(mlp.backpropagate(params, trace, null, cot));
+                        for (int l = mlp.depth() - 2; l < mlp.depth(); l++) {
+                            d.get(l).close();
+                            d.set(l, null);
+                        }
+                        f.deltas.add(d);
                     }
                     f.countBackprop(n);
+                }
+                if (mlp.depth() >= 2) {
+                    f.hidden = hidden(mlp, params, trace, be);
                 }
             }
         } catch (RuntimeException e) {
@@ -82,6 +105,31 @@ final class NtkFactors implements AutoCloseable {
             throw e;
         }
         return f;
+    }
+
+    /** h = φ'(z^{L−2})·diag(√c), c_k = (s²/O)·Σ_a W^{L−1}_ka², as a Hadamard product with √c repeated on every row. */
+    private static Tensor hidden(Mlp mlp, Params params, ForwardTrace trace, Backend be) {
+        int top = mlp.depth() - 1;
+        int d = mlp.width(top);
+        Tensor w = params.tensor(mlp.weightIndex(top));
+        double s = mlp.weightScale(top);
+        double[] c;
+        try (Tensor sq = be.zeros(d, 1, w.dtype())) {
+            be.rowSumsOfSquares(w, sq);
+            c = be.toHost(sq);
+        }
+        Tensor deriv = trace.derivative(top - 1);
+        int n = deriv.rows();
+        double[] scale = new double[n * d];
+        for (int k = 0; k < d; k++) {
+            scale[k] = Math.sqrt(s * s * c[k] / mlp.outputDim());
+        }
+        for (int i = 1; i < n; i++) {
+            System.arraycopy(scale, 0, scale, i * d, d);
+        }
+        Tensor h = be.fromHost(scale, n, d, w.dtype());
+        be.hadamard(deriv, h, h);
+        return h;
     }
 
     private void countBackprop(int m) {
@@ -98,7 +146,14 @@ final class NtkFactors implements AutoCloseable {
     @Override
     public void close() {
         for (List<Tensor> ds : deltas) {
-            ds.forEach(Tensor::close);
+            for (Tensor t : ds) {
+                if (t != null) {
+                    t.close();
+                }
+            }
+        }
+        if (hidden != null) {
+            hidden.close();
         }
         if (ownsTrace) {
             trace.close();

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -31,7 +32,8 @@ import org.ntk4j.optim.Phase;
  *   <tr><td>{@code ntk4j.backend.flops}</td><td>Counter</td><td>backend, op</td></tr>
  * </table>
  *
- * <p>Gauges read NaN until a value is set. The binder never turns percentiles or histograms on: what a
+ * <p>Gauges read NaN until a value is set. The {@code Trainer} sets the training loss every iteration to the batch
+ * loss before the update, and the test loss and both accuracies at every evaluation. The binder never turns percentiles or histograms on: what a
  * timer publishes is the registry's choice. To chart quantiles (for example p99 iteration time in Grafana with
  * {@code histogram_quantile(0.99, rate(ntk4j_training_iteration_seconds_bucket[1m]))}), the application — the
  * CLI's {@code --metrics-port} does — adds {@link #percentileHistograms()} to its registry before binding:
@@ -83,7 +85,9 @@ public final class TrainingMetrics implements MeterBinder {
     }
 
     /**
-     * Registers every meter. Call once, before recording; recording before binding is ignored.
+     * Registers every meter. Call once, before recording; recording before binding is ignored. Timers and counters
+     * already in the registry (from an earlier run with the same tags) are shared and keep counting; gauges are
+     * replaced so that they read this binder's values.
      *
      * @param r the registry (modified: meters are added)
      */
@@ -105,8 +109,8 @@ public final class TrainingMetrics implements MeterBinder {
         gauge(r, "ntk4j.training.loss", "loss on a split", "split", TEST, testLoss);
         gauge(r, "ntk4j.training.accuracy", "classification accuracy on a split", "split", TRAIN, trainAccuracy);
         gauge(r, "ntk4j.training.accuracy", "classification accuracy on a split", "split", TEST, testAccuracy);
-        Gauge.builder("ntk4j.training.damping", damping, Value::get)
-                .description("the proximal optimizer's damping").strongReference(true).register(r);
+        replace(r, "ntk4j.training.damping", Tags.empty(), Gauge.builder("ntk4j.training.damping", damping, Value::get)
+                .description("the proximal optimizer's damping").strongReference(true));
         this.registry = r;
         this.iteration = it;
         this.phases = ph;
@@ -114,7 +118,20 @@ public final class TrainingMetrics implements MeterBinder {
     }
 
     private static void gauge(MeterRegistry r, String name, String description, String tag, String value, Value v) {
-        Gauge.builder(name, v, Value::get).description(description).tag(tag, value).strongReference(true).register(r);
+        replace(r, name, Tags.of(tag, value), Gauge.builder(name, v, Value::get).description(description)
+                .tags(tag, value).strongReference(true));
+    }
+
+    /**
+     * Registers a gauge, first removing one with the same name and tags that an earlier binder (an earlier run on
+     * the same registry) left: the registry would otherwise go on reading the old binder's value.
+     */
+    private static void replace(MeterRegistry r, String name, Tags tags, Gauge.Builder<Value> builder) {
+        Gauge old = r.find(name).tags(tags).gauge();
+        if (old != null) {
+            r.remove(old);
+        }
+        builder.register(r);
     }
 
     /**

@@ -32,6 +32,11 @@ import org.ntk4j.tensor.TensorScope;
  * form); H·Θ_B is not symmetric and the system is solved by LU. When H = c·I (the squared error, with any
  * constant factor c) the system c·Θ_B + λ·I is symmetric and Cholesky is used. The parameters move by θ ← θ + η·Δθ.
  *
+ * <p>The squared error is the loss this optimizer is made for: its quadratic model in the outputs is exact, so
+ * the only approximation is the linearization. Softmax cross-entropy's is poor far from the optimum: with
+ * p ≈ 1/O, H is small and an undamped step moves the logits roughly O times too far, so the damping has to grow
+ * until the step is close to a gradient step, and progress is much slower than with the squared error.
+ *
  * <p>J is never formed: Θ_B comes from the structured kernel (per layer, a Gram of the inputs and a Gram of the
  * back-propagated deltas), and Jᵀ·v is one backward pass with output cotangent v.
  *
@@ -168,22 +173,7 @@ public final class ProximalNtk implements Optimizer<ProximalNtk.State> {
             Tensor v = b.zeros(n, 1, dtype);
             while (true) {
                 double lambda = current * scale;
-                boolean solved = objective.timed(Phase.SOLVE, () -> {
-                    b.axpby(hessianFactor, system, lambda, identity, a);
-                    try {
-                        if (symmetric) {
-                            b.choleskySolve(a, rhs, v);
-                        } else {
-                            b.luSolve(a, rhs, v);
-                        }
-                        return true;
-                    } catch (NotPositiveDefiniteException | SingularMatrixException e) {
-                        return false; // λ too small for working precision: treated as a rejected step
-                    }
-                });
-                objective.flops(symmetric ? "solve.cholesky" : "solve.lu",
-                        (symmetric ? 1.0 / 3 : 2.0 / 3) * n * (double) n * n + 2.0 * n * n);
-                if (!solved) {
+                if (!solve(objective, hessianFactor, system, lambda, identity, a, rhs, v, symmetric)) {
                     rejections++;
                     current = Math.min(current * grow, maxDamping);
                     if (rejections > maxRejections) {
@@ -217,6 +207,28 @@ public final class ProximalNtk implements Optimizer<ProximalNtk.State> {
                 }
             }
         }
+    }
+
+    /** v ← (factor·system + λ·I)⁻¹·rhs, in a; false when λ is too small for working precision. */
+    private static boolean solve(Objective objective, double factor, Tensor system, double lambda, Tensor identity,
+                                 Tensor a, Tensor rhs, Tensor v, boolean symmetric) {
+        Backend b = objective.backend();
+        double n = a.rows();
+        objective.flops(symmetric ? "solve.cholesky" : "solve.lu", (symmetric ? 1.0 / 3 : 2.0 / 3) * n * n * n
+                + 2 * n * n);
+        return objective.timed(Phase.SOLVE, () -> {
+            b.axpby(factor, system, lambda, identity, a);
+            try {
+                if (symmetric) {
+                    b.choleskySolve(a, rhs, v);
+                } else {
+                    b.luSolve(a, rhs, v);
+                }
+                return true;
+            } catch (NotPositiveDefiniteException | SingularMatrixException e) {
+                return false; // λ too small for working precision: treated as a rejected step
+            }
+        });
     }
 
     @Override

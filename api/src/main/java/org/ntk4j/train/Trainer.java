@@ -39,8 +39,9 @@ import org.ntk4j.tensor.TensorScope;
  * }</pre>
  *
  * <p>Every iteration: gather the batch, ask the optimizer for an update (it queries an {@link MlpObjective}),
- * apply it, evaluate if due, tell the listeners and the {@link TrainingMetrics} (iteration and phase timers,
- * loss, accuracy and damping gauges), write a checkpoint if due. A batch loss that is NaN or infinite stops
+ * apply it, evaluate if due, tell the listeners and the {@link TrainingMetrics} (iteration and phase timers;
+ * gauges: training loss = this iteration's batch loss, test loss and both accuracies = the latest evaluation,
+ * damping), write a checkpoint if due. A batch loss that is NaN or infinite stops
  * training ({@link TrainingResult.Stop#DIVERGED}) with a message naming the iteration and the last good
  * checkpoint, which is never overwritten by a diverged state. Resuming from a checkpoint continues the exact
  * same trajectory as an uninterrupted run (same batches, same state, same floating-point operations).
@@ -280,13 +281,11 @@ public final class Trainer {
                                Evaluation eval, double damping) {
         metrics.recordIteration(nanos);
         phases.forEach(metrics::recordPhase);
+        metrics.setLoss(TrainingMetrics.TRAIN, batchLoss);
         if (eval.evaluated()) {
-            metrics.setLoss(TrainingMetrics.TRAIN, eval.trainLoss);
             metrics.setLoss(TrainingMetrics.TEST, eval.testLoss);
             metrics.setAccuracy(TrainingMetrics.TRAIN, eval.trainAccuracy);
             metrics.setAccuracy(TrainingMetrics.TEST, eval.testAccuracy);
-        } else {
-            metrics.setLoss(TrainingMetrics.TRAIN, batchLoss);
         }
         metrics.setDamping(damping);
     }

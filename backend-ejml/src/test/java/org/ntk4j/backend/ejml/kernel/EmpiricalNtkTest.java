@@ -226,12 +226,31 @@ class EmpiricalNtkTest {
             ntk.compute(p, inputs(1, 4, 5), OutputAxes.TRACED);
         }
         assertEquals(1, reg.get("ntk4j.kernel.compute").tag("kind", "empirical").tag("backend", "ejml").timer().count());
-        // forward 2·4·5·7 + 2·4·7·2; two backward passes 2·(2·4·2·7); delta Grams 2·(2·4·4·7) + 2·(2·4·4·2);
+        // forward 2·4·5·7 + 2·4·7·2; the Gram of the last hidden layer's scaled derivatives h = φ'·diag(√c)
+        // 2·4·4·7 (traced: no per-output backward pass below it in a 2-layer net, ones for the output layer);
         // input Grams 2·4·4·5 + 2·4·4·7
-        long expected = 2 * 4 * 5 * 7 + 2 * 4 * 7 * 2 + 2 * (2 * 4 * 2 * 7) + 2 * (2 * 4 * 4 * 7) + 2 * (2 * 4 * 4 * 2)
-                + 2 * 4 * 4 * 5 + 2 * 4 * 4 * 7;
+        long expected = 2 * 4 * 5 * 7 + 2 * 4 * 7 * 2 + 2 * 4 * 4 * 7 + 2 * 4 * 4 * 5 + 2 * 4 * 4 * 7;
         assertEquals(1, events.size());
         assertEquals(expected, events.get(0).gemmFlops());
         assertEquals(expected, reg.get("ntk4j.backend.flops").tag("op", "kernel.empirical").counter().count(), 0);
+    }
+
+    @Test
+    @DisplayName("bad inputs are refused with the shapes named")
+    void badInputs() {
+        Mlp mlp = Mlp.builder(3, 4, 2).build();
+        EmpiricalNtk ntk = new EmpiricalNtk(mlp).withMeterRegistry(null);
+        try (TensorScope s = be.scope()) {
+            Params p = mlp.init(1).upload(be, DType.F64);
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> ntk.compute(p, inputs(1, 5, 4), OutputAxes.TRACED));
+            assertTrue(e.getMessage().contains("5×4"), e.getMessage());
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> ntk.computeTiled(p, inputs(1, 5, 3), null, OutputAxes.FULL, 0, (d, t) -> { }));
+            Params other = Mlp.builder(3, 6, 2).build().init(1).upload(be, DType.F64);
+            e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> ntk.compute(other, inputs(1, 5, 3), OutputAxes.TRACED));
+            assertTrue(e.getMessage().contains("W0"), e.getMessage());
+        }
     }
 }

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.core.instrument.simple.SimpleConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -27,6 +28,7 @@ import org.ntk4j.data.Split;
 import org.ntk4j.metrics.TrainingMetrics;
 import org.ntk4j.optim.OptimizerOptions;
 import org.ntk4j.optim.Phase;
+import org.ntk4j.train.IterationEvent;
 import org.ntk4j.train.Trainer;
 import org.ntk4j.train.TrainingConfig;
 import org.ntk4j.train.TrainingResult;
@@ -105,7 +107,8 @@ class TrainingMetricsTest {
         SimpleMeterRegistry r = new SimpleMeterRegistry(SimpleConfig.DEFAULT, clock);
         TrainingConfig c = TrainingConfig.defaults().withHidden(16).withBatchSize(8).withMaxIterations(4)
                 .withTargetAccuracy(Double.NaN);
-        TrainingResult res = new Trainer(backend, c).withRegistry(r).train(split);
+        List<IterationEvent> events = new ArrayList<>();
+        TrainingResult res = new Trainer(backend, c).withRegistry(r).withListener(events::add).train(split);
         assertEquals(4, res.iterations());
         String[] tags = {"backend", "ejml", "optimizer", "proximal-ntk"};
         Timer it = r.get("ntk4j.training.iteration").tags(tags).tag("model", "mlp-64-16-10").timer();
@@ -119,7 +122,9 @@ class TrainingMetricsTest {
         }
         assertTrue(it.totalTime(TimeUnit.NANOSECONDS) >= phaseTotal, "phases are parts of the iteration");
         assertEquals(res.testAccuracy(), r.get("ntk4j.training.accuracy").tag("split", "test").gauge().value());
-        assertEquals(res.trainLoss(), r.get("ntk4j.training.loss").tag("split", "train").gauge().value());
+        assertEquals(events.get(3).batchLoss(), r.get("ntk4j.training.loss").tag("split", "train").gauge().value());
+        assertEquals(res.testLoss(), r.get("ntk4j.training.loss").tag("split", "test").gauge().value());
+        assertEquals(res.trainAccuracy(), r.get("ntk4j.training.accuracy").tag("split", "train").gauge().value());
         assertTrue(r.get("ntk4j.training.damping").gauge().value() > 0);
         assertEquals(4, r.get("ntk4j.kernel.compute").tags("backend", "ejml", "kind", "empirical").timer().count());
         assertTrue(r.get("ntk4j.backend.flops").tags("backend", "ejml", "op", "solve.cholesky").counter().count() > 0);
@@ -141,5 +146,24 @@ class TrainingMetricsTest {
         assertEquals(0, r.get("ntk4j.training.phase").tags(tags).tag("phase", "kernel").timer().count());
         assertEquals(0, r.get("ntk4j.training.phase").tags(tags).tag("phase", "solve").timer().count());
         assertTrue(Double.isNaN(r.get("ntk4j.training.damping").gauge().value()), "adam has no damping");
+    }
+
+    @Test
+    @DisplayName("a second run on the same registry takes over the gauges; its timers keep counting")
+    void secondBinding() {
+        SimpleMeterRegistry r = new SimpleMeterRegistry(SimpleConfig.DEFAULT, new MockClock());
+        TrainingMetrics first = new TrainingMetrics("ejml", "adam", "mlp");
+        first.bindTo(r);
+        first.setDamping(1);
+        first.recordIteration(10);
+        TrainingMetrics second = new TrainingMetrics("ejml", "adam", "mlp");
+        second.bindTo(r);
+        second.setDamping(2);
+        second.setAccuracy("test", 0.5);
+        second.recordIteration(10);
+        assertEquals(2, r.get("ntk4j.training.damping").gauge().value());
+        assertEquals(0.5, r.get("ntk4j.training.accuracy").tag("split", "test").gauge().value());
+        assertEquals(1, r.find("ntk4j.training.damping").gauges().size());
+        assertEquals(2, r.get("ntk4j.training.iteration").timer().count());
     }
 }

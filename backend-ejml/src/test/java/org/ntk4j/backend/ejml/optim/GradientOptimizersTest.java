@@ -167,4 +167,19 @@ class GradientOptimizersTest {
         assertEquals(1, o.keys().size(), "with returns a copy");
         assertEquals(0.8, o2.getDouble("b1", 0), 0);
     }
+
+    @Test
+    @DisplayName("a third-party optimizer on the classpath is created by name like the built-in ones and trains")
+    void thirdPartyOptimizer() {
+        assertTrue(Optimizers.names().contains("sign-sgd"), Optimizers.names().toString());
+        Optimizer<?> opt = Optimizers.create("sign-sgd", OptimizerOptions.of("lr", 0.25));
+        double[] x = run(opt, HostFunctionObjective.parabola(backend, new double[] {1, 3}, new double[] {1, -2}),
+                vector(0, 0), 8);
+        assertArrayEquals(new double[] {1, -2}, x, 1e-12);
+        Optimizer<?> explicit = Optimizers.create("sign-sgd", OptimizerOptions.defaults(),
+                List.of(new SignSgdProvider()));
+        assertEquals("sign-sgd", explicit.name());
+        assertThrows(IllegalArgumentException.class,
+                () -> Optimizers.create("adam", OptimizerOptions.defaults(), List.of(new SignSgdProvider())));
+    }
 }
