@@ -8,10 +8,13 @@ import org.nd4j.linalg.api.ops.impl.reduce.floating.SquaredNorm;
 import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
+import org.nd4j.linalg.api.ops.impl.transforms.floating.Sqrt;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.DivOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.ntk4j.backend.Activation;
 import org.ntk4j.backend.Backend;
+import org.ntk4j.backend.BackendOptions;
 import org.ntk4j.backend.SymmetricEigen;
 import org.ntk4j.backend.spi.AbstractTensor;
 import org.ntk4j.backend.spi.Checks;
@@ -32,11 +35,32 @@ public final class Nd4jBackend implements Backend {
 
     private final ScopeStack scopes = new ScopeStack();
 
-    /** @param threads OpenBLAS and ND4J threads (process-wide); 0 keeps ND4J's choice */
-    Nd4jBackend(int threads) {
+    /** The option naming the number of threads ND4J's own (non-BLAS) ops may use; 0 leaves ND4J's setting. */
+    public static final String OP_THREADS = "nd4j.opThreads";
+
+    /**
+     * @param options {@code threads()} sets OpenBLAS's thread count when positive (0 keeps OpenBLAS's default,
+     *     one per core); the property {@value #OP_THREADS} sets the threads of ND4J's elementwise ops and
+     *     reductions, by default 1 (or {@code threads()} when that is positive). Both settings are process-wide.
+     */
+    Nd4jBackend(BackendOptions options) {
+        int threads = options.threads();
+        int opThreads;
+        try {
+            opThreads = options.property(OP_THREADS).map(String::strip).map(Integer::parseInt)
+                    .orElse(threads > 0 ? threads : 1);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("backend option " + OP_THREADS + " must be a whole number, got '"
+                    + options.property(OP_THREADS).orElse("") + "'", e);
+        }
+        if (opThreads < 0) {
+            throw new IllegalArgumentException("backend option " + OP_THREADS + " must be >= 0, got " + opThreads);
+        }
         if (threads > 0) {
             Nd4j.factory().blas().setMaxThreads(threads);
-            Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        }
+        if (opThreads > 0) {
+            Nd4j.getEnvironment().setMaxMasterThreads(opThreads);
         }
     }
 
@@ -192,6 +216,28 @@ public final class Nd4jBackend implements Backend {
         Checks.requireSameShape("hadamard", a, b);
         Checks.requireSameShape("hadamard", a, out);
         Nd4j.exec(new MulOp(ma, mb, mo));
+    }
+
+    /** Overrides the host-copying default with ND4J's native op. */
+    @Override
+    public void divide(Tensor a, Tensor b, Tensor out) {
+        INDArray ma = arr(a);
+        INDArray mb = arr(b);
+        INDArray mo = arr(out);
+        Checks.requireSameDType("divide", a, b, out);
+        Checks.requireSameShape("divide", a, b);
+        Checks.requireSameShape("divide", a, out);
+        Nd4j.exec(new DivOp(ma, mb, mo));
+    }
+
+    /** Overrides the host-copying default with ND4J's native op. */
+    @Override
+    public void sqrt(Tensor x, Tensor out) {
+        INDArray mx = arr(x);
+        INDArray mo = arr(out);
+        Checks.requireSameDType("sqrt", x, out);
+        Checks.requireSameShape("sqrt", x, out);
+        Nd4j.exec(new Sqrt(mx, mo));
     }
 
     @Override

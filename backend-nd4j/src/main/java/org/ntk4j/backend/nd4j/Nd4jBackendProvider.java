@@ -12,8 +12,11 @@ import org.ntk4j.backend.BackendUnavailableException;
  * (a few seconds) and reports the cause when that fails, for instance on a platform whose
  * {@code nd4j-native} classifier jar is not on the classpath.
  *
- * <p>With {@code BackendOptions.threads() > 0} the backend sets OpenBLAS's and ND4J's thread counts; both
- * are process-wide settings.
+ * <p>Threads: GEMM and LAPACK use OpenBLAS's threads (one per core, or {@code BackendOptions.threads()} when
+ * positive). ND4J's elementwise ops and reductions run on one thread unless the option
+ * {@code nd4j.opThreads} says otherwise (0 leaves ND4J's own setting): they are memory-bound and small in this
+ * library's workloads, and waking ND4J's thread pool for each of them cost up to ten times the run time of a
+ * training loop on a busy machine. Both settings are process-wide.
  */
 public final class Nd4jBackendProvider implements BackendProvider {
 
@@ -51,7 +54,7 @@ public final class Nd4jBackendProvider implements BackendProvider {
         if (!a.available()) {
             throw new BackendUnavailableException("backend 'nd4j' is unavailable: " + a.detail());
         }
-        return new Nd4jBackend(options.threads());
+        return new Nd4jBackend(options);
     }
 
     /**

@@ -47,6 +47,7 @@ final class Nd4jMemory {
      * @param dtype the element type
      * @return a new detached c-order array of zeros, to be freed with {@link #free}
      */
+    @SuppressWarnings("try") // the workspace scope only has to be open while the array is made
     static INDArray zeros(int rows, int cols, DType dtype) {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             return counted(Nd4j.zeros(dataType(dtype), rows, cols));
@@ -70,6 +71,7 @@ final class Nd4jMemory {
      * @param a a detached c-order array (not modified)
      * @return a new detached c-order copy
      */
+    @SuppressWarnings("try") // the workspace scope only has to be open while the array is made
     static INDArray copy(INDArray a) {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             return counted(a.dup('c'));

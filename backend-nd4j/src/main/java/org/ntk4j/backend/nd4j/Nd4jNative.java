@@ -51,11 +51,11 @@ final class Nd4jNative {
      * @param c C, modified
      */
     static void gemm(double alpha, INDArray a, boolean transA, INDArray b, boolean transB, double beta, INDArray c) {
-        int m = (int) c.rows();
-        int n = (int) c.columns();
-        int k = (int) (transA ? a.rows() : a.columns());
-        int lda = (int) a.columns();
-        int ldb = (int) b.columns();
+        int m = c.rows();
+        int n = c.columns();
+        int k = transA ? a.rows() : a.columns();
+        int lda = a.columns();
+        int ldb = b.columns();
         int ldc = n;
         int ta = transA ? TRANS : NO_TRANS;
         int tb = transB ? TRANS : NO_TRANS;
@@ -69,11 +69,22 @@ final class Nd4jNative {
     /**
      * @param a a contiguous array (not modified)
      * @param b a contiguous array of the same length and type (not modified)
-     * @return Σ a_i·b_i, accumulated in double precision for both types ({@code dsdot} for floats)
+     * @return Σ a_i·b_i, accumulated in double precision: {@code ddot} for doubles; for floats a loop over the
+     *     off-heap buffers, because the {@code dsdot} of the OpenBLAS build ND4J loads returns sums with
+     *     single-precision error (the conformance kit caught it)
      */
     static double dot(INDArray a, INDArray b) {
         int n = (int) a.length();
-        return isDouble(a) ? openblas.cblas_ddot(n, d(a), 1, d(b), 1) : openblas.cblas_dsdot(n, f(a), 1, f(b), 1);
+        if (isDouble(a)) {
+            return openblas.cblas_ddot(n, d(a), 1, d(b), 1);
+        }
+        java.nio.FloatBuffer fa = a.data().asNioFloat();
+        java.nio.FloatBuffer fb = b.data().asNioFloat();
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            s += (double) fa.get(i) * fb.get(i);
+        }
+        return s;
     }
 
     /**
@@ -133,7 +144,7 @@ final class Nd4jNative {
     }
 
     private static int potrfHere(INDArray a) {
-        int n = (int) a.rows();
+        int n = a.rows();
         return isDouble(a) ? openblas.LAPACKE_dpotrf(LAPACK_ROW_MAJOR, (byte) 'L', n, d(a), n)
                 : openblas.LAPACKE_spotrf(LAPACK_ROW_MAJOR, (byte) 'L', n, f(a), n);
     }
@@ -150,8 +161,8 @@ final class Nd4jNative {
     }
 
     private static int potrsHere(INDArray l, INDArray b) {
-        int n = (int) l.rows();
-        int k = (int) b.columns();
+        int n = l.rows();
+        int k = b.columns();
         return isDouble(l) ? openblas.LAPACKE_dpotrs(LAPACK_ROW_MAJOR, (byte) 'L', n, k, d(l), n, d(b), k)
                 : openblas.LAPACKE_spotrs(LAPACK_ROW_MAJOR, (byte) 'L', n, k, f(l), n, f(b), k);
     }
@@ -168,8 +179,8 @@ final class Nd4jNative {
     }
 
     private static double luSolveHere(INDArray a, INDArray b) {
-        int n = (int) a.rows();
-        int k = (int) b.columns();
+        int n = a.rows();
+        int k = b.columns();
         try (IntPointer ipiv = new IntPointer(n)) {
             if (isDouble(a)) {
                 DoublePointer pa = d(a);
@@ -212,7 +223,7 @@ final class Nd4jNative {
     }
 
     private static int syevdHere(INDArray a, INDArray w) {
-        int n = (int) a.rows();
+        int n = a.rows();
         return isDouble(a) ? openblas.LAPACKE_dsyevd(LAPACK_ROW_MAJOR, (byte) 'V', (byte) 'L', n, d(a), n, d(w))
                 : openblas.LAPACKE_ssyevd(LAPACK_ROW_MAJOR, (byte) 'V', (byte) 'L', n, f(a), n, f(w));
     }

@@ -2,6 +2,8 @@ package org.ntk4j.backend.nd4j;
 
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.ntk4j.backend.Availability;
 
@@ -44,6 +46,10 @@ final class Nd4jRuntime {
             // periodic System.gc() calls are only needed by code that leaves arrays to the collector
             Nd4j.getMemoryManager().togglePeriodicGc(false);
             Loader.load(openblas.class);
+            String failure = smokeTest();
+            if (failure != null) {
+                return Availability.unavailable(failure);
+            }
             String version = Nd4j.class.getPackage().getImplementationVersion();
             return Availability.available("ND4J " + (version == null ? "" : version + " ")
                     + "nd4j-native on " + Loader.getPlatform() + ", " + Nd4j.factory().blas().getBlasVendor()
@@ -52,6 +58,29 @@ final class Nd4jRuntime {
             return Availability.unavailable("ND4J's native CPU library did not load on " + platform + ": "
                     + Nd4jBackendProvider.rootCause(t) + " (nd4j-native needs its platform jar, e.g. classifier linux-x86_64, and "
                     + "org.bytedeco:openblas for the same platform on the classpath)");
+        }
+    }
+
+    /**
+     * Makes, writes, reads and frees one small array, as every tensor operation will.
+     *
+     * @return null when that works, or why not
+     */
+    private static String smokeTest() {
+        try {
+            INDArray a = Nd4j.zeros(DataType.DOUBLE, 1, 2);
+            try {
+                a.data().asNioDouble().put(1, 2.5);
+                if (a.getDouble(0, 1) != 2.5) {
+                    return "ND4J's arrays do not read back what was written";
+                }
+            } finally {
+                a.close();
+            }
+            return null;
+        } catch (Throwable t) {
+            return "ND4J loaded but cannot make arrays: " + Nd4jBackendProvider.rootCause(t)
+                    + " (in a modular application, add --add-modules jdk.unsupported: JavaCPP needs sun.misc.Unsafe)";
         }
     }
 

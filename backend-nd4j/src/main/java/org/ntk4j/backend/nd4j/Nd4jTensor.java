@@ -22,7 +22,7 @@ final class Nd4jTensor extends AbstractTensor {
      * @param dtype the element type matching the array's data type
      */
     Nd4jTensor(Nd4jBackend backend, ScopeStack scopes, INDArray array, DType dtype) {
-        super(backend, scopes, (int) array.rows(), (int) array.columns(), dtype);
+        super(backend, scopes, array.rows(), array.columns(), dtype);
         this.array = array;
     }
 

@@ -65,8 +65,8 @@ public final class Nd4jBench {
         }
     }
 
-    private static double[] random(int n) {
-        SplittableRandom r = new SplittableRandom(n);
+    private static double[] random(int n, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {
             v[i] = r.nextDouble(-1, 1);
@@ -79,7 +79,7 @@ public final class Nd4jBench {
     }
 
     private static double gemmBackend(Backend be, DType d, int runs) {
-        try (Tensor a = be.fromHost(random(N * N), N, N, d); Tensor b = be.fromHost(random(N * N + 1), N, N, d);
+        try (Tensor a = be.fromHost(random(N * N, 1), N, N, d); Tensor b = be.fromHost(random(N * N, 2), N, N, d);
              Tensor c = be.zeros(N, N, d)) {
             long best = Long.MAX_VALUE;
             for (int r = 0; r <= runs; r++) {

@@ -27,6 +27,7 @@ import org.ntk4j.tensor.TensorScope;
  * inputs, in both of ND4J's dtypes: 1e-12 relative for F64, 1e-5 for F32.
  */
 @DisplayName("The ND4J backend agrees with the EJML backend on every primitive")
+@SuppressWarnings("try") // scopes close what the block made, unreferenced
 class Nd4jPrimitivesAgreementTest {
 
     private static Backend nd4j;
@@ -207,6 +208,15 @@ class Nd4jPrimitivesAgreementTest {
             be.rowSumsOfSquares(tx, rs);
             add.accept(rs);
             acc.add(be.dot(tx, ty));
+            Tensor sq = be.zeros(r, c, d);
+            be.hadamard(tx, tx, sq);
+            be.sqrt(sq, sq);
+            add.accept(sq);
+            be.divide(tx, ty, out);
+            add.accept(out);
+            Tensor dv = be.copy(ty);
+            be.divide(tx, dv, dv);
+            add.accept(dv);
             return acc.stream().mapToDouble(Double::doubleValue).toArray();
         }
     }

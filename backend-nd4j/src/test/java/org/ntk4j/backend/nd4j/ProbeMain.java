@@ -13,6 +13,7 @@ import org.ntk4j.tensor.Tensor;
  * default backend and runs one GEMM (when it is not, checks that create() refuses), then prints exactly one line, {@code available|selected|detail}, so that
  * the parent can check that nothing else reached standard output.
  */
+@SuppressWarnings("try") // the try block only checks that create() refuses
 public final class ProbeMain {
 
     private ProbeMain() {
