@@ -19,6 +19,18 @@ import org.ntk4j.tensor.Tensor;
 class CudaDigitsNtkTest {
 
     private static final int[] WIDTHS = {64, 512, 512, 10};
+    private static double[] reference;
+
+    /** @return the kernel on EJML in F64, computed once for both dtypes */
+    private static synchronized double[] reference(Dataset digits, double[][] params) {
+        if (reference == null) {
+            try (Backend ejml = new EjmlBackendProvider().create(BackendOptions.defaults());
+                 Tensor theta = TracedNtk.traced(ejml, WIDTHS, digits.features(), digits.size(), params, DType.F64)) {
+                reference = ejml.toHost(theta);
+            }
+        }
+        return reference;
+    }
 
     @ParameterizedTest
     @EnumSource(DType.class)
@@ -27,11 +39,7 @@ class CudaDigitsNtkTest {
         Dataset digits = Digits.load();
         int n = digits.size();
         double[][] params = TracedNtk.parameters(WIDTHS, 7);
-        double[] expected;
-        try (Backend ejml = new EjmlBackendProvider().create(BackendOptions.defaults());
-             Tensor theta = TracedNtk.traced(ejml, WIDTHS, digits.features(), n, params, DType.F64)) {
-            expected = ejml.toHost(theta);
-        }
+        double[] expected = reference(digits, params);
         double[] actual;
         try (Backend gpu = new CudaBackendProvider().create(BackendOptions.defaults());
              Tensor theta = TracedNtk.traced(gpu, WIDTHS, digits.features(), n, params, dtype)) {
