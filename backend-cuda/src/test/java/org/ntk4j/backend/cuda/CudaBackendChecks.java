@@ -22,7 +22,7 @@ import org.ntk4j.tensor.TensorScope;
 
 /**
  * Checks specific to how {@link CudaBackend} is built, on top of the conformance kit: GEMM on shapes that cross
- * the kernel's 64×64×16 tiles, the blocked Cholesky on sizes around its block of 32 (reading only the lower
+ * the kernel's 128×128×8 tiles, the blocked Cholesky on sizes around its block of 32 (reading only the lower
  * triangle, naming the failing pivot), and device memory returned when tensors and scopes close. References
  * are the EJML backend in F64; F32 inputs are rounded to float before the reference sees them. Subclasses say
  * where the kernels run: on a GPU, or on the CPU emulator.
@@ -97,7 +97,7 @@ abstract class CudaBackendChecks {
     @EnumSource(DType.class)
     @DisplayName("multiplies matrices in all four transpose cases, across tile edges, with and without beta")
     void gemm(DType dtype) {
-        int[][] shapes = {{1, 1, 1}, {3, 5, 2}, {65, 70, 17}, {130, 3, 129}, {64, 64, 16}, {1, 97, 40}};
+        int[][] shapes = {{1, 1, 1}, {3, 5, 2}, {129, 70, 17}, {130, 3, 9}, {128, 128, 8}, {1, 257, 40}, {200, 131, 64}};
         try (TensorScope scope = cuda.scope()) {
             for (int[] s : shapes) {
                 int m = s[0];
