@@ -349,4 +349,47 @@ public interface Backend extends AutoCloseable {
         hadamard(deltaGram, inputGram, inputGram);
         axpby(1, acc, 1, inputGram, acc);
     }
+
+    /**
+     * out ← √x, elementwise (NaN where x &lt; 0). Aliasing allowed. The default copies through the host;
+     * a backend may override it with a device version that gives the same results.
+     *
+     * @param x an r×c tensor (not modified unless it is {@code out})
+     * @param out an r×c tensor, modified
+     */
+    default void sqrt(Tensor x, Tensor out) {
+        if (x.rows() != out.rows() || x.cols() != out.cols()) {
+            throw new IllegalArgumentException("sqrt: x is " + x.shape() + ", out is " + out.shape());
+        }
+        double[] v = toHost(x);
+        for (int i = 0; i < v.length; i++) {
+            v[i] = Math.sqrt(v[i]);
+        }
+        try (Tensor t = fromHost(v, x.rows(), x.cols(), out.dtype())) {
+            affine(1, t, 0, out);
+        }
+    }
+
+    /**
+     * out ← a ⊘ b, the elementwise quotient (IEEE rules for division by zero). Aliasing allowed. The default
+     * copies through the host; a backend may override it with a device version that gives the same results.
+     *
+     * @param a an r×c tensor (not modified unless it is {@code out})
+     * @param b an r×c tensor (not modified unless it is {@code out})
+     * @param out an r×c tensor, modified
+     */
+    default void divide(Tensor a, Tensor b, Tensor out) {
+        if (a.rows() != b.rows() || a.cols() != b.cols() || a.rows() != out.rows() || a.cols() != out.cols()) {
+            throw new IllegalArgumentException("divide: a is " + a.shape() + ", b is " + b.shape() + ", out is "
+                    + out.shape());
+        }
+        double[] va = toHost(a);
+        double[] vb = toHost(b);
+        for (int i = 0; i < va.length; i++) {
+            va[i] /= vb[i];
+        }
+        try (Tensor t = fromHost(va, a.rows(), a.cols(), out.dtype())) {
+            affine(1, t, 0, out);
+        }
+    }
 }

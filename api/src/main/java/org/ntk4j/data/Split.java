@@ -61,4 +61,14 @@ public record Split(Dataset train, Dataset test) {
         }
         return new Split(data.subset(train, data.name() + "-train"), data.subset(test, data.name() + "-test"));
     }
+
+    /**
+     * Standardizes both sides with the training split's per-feature mean and deviation, so that no test
+     * statistics leak into the features.
+     *
+     * @return the standardized split
+     */
+    public Split standardized() {
+        return new Split(train.standardized(train), test.standardized(train));
+    }
 }

@@ -1,0 +1,27 @@
+package org.ntk4j.io;
+
+import java.io.IOException;
+
+/**
+ * Input that cannot be read as the format it claims to be: the message names the source (file), the place
+ * (line, record, byte offset) where one applies, and the problem.
+ */
+public class MalformedDataException extends IOException {
+
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * @param message the whole message, starting with the source's name
+     */
+    public MalformedDataException(String message) {
+        super(message);
+    }
+
+    /**
+     * @param message the whole message, starting with the source's name
+     * @param cause the underlying error
+     */
+    public MalformedDataException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,297 @@
+package org.ntk4j.kernel;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import java.util.Objects;
+import org.ntk4j.backend.Activation;
+import org.ntk4j.backend.Backend;
+import org.ntk4j.backend.spi.ActivationDuals;
+import org.ntk4j.nn.Mlp;
+import org.ntk4j.tensor.DType;
+import org.ntk4j.tensor.Tensor;
+import org.ntk4j.tensor.TensorScope;
+
+/**
+ * The analytic (infinite-width) NNGP and NTK of an MLP in NTK parameterization, as neural-tangents'
+ * {@code stax.serial(Dense, φ, Dense, φ, …, Dense)} computes them (DESIGN §5b). With L dense layers:
+ *
+ * <pre>
+ *   Σ⁰ = x·x'/d0,  Θ⁰ = 0
+ *   layer l:  (l &gt; 0 first applies φ)  Σ̃ = E[φ(u)φ(v)],  Θ̃ = Θ ⊙ E[φ'(u)φ'(v)],
+ *             (u, v) ~ N(0, [[q, k], [k, q']]) with q = Σ(x, x), q' = Σ(x', x'), k = Σ(x, x')
+ *             (l = 0 takes Σ̃ = Σ⁰, Θ̃ = Θ⁰)
+ *   dense:    Σ ← σ_w²·Σ̃ + σ_b²,  Θ ← Σ + σ_w²·Θ̃
+ * </pre>
+ *
+ * The expectations are {@link Backend#dualMap} (closed forms for IDENTITY, RELU, LEAKY_RELU, ERF, Gauss–Hermite
+ * quadrature for the others); the variances q are carried on the host by {@link ActivationDuals}. Widths do
+ * not matter; σ_b is 0 for a network without biases. This is the limit, per output, of the traced empirical
+ * NTK of the same network in {@link org.ntk4j.nn.Parameterization#NTK NTK parameterization} as its hidden
+ * widths grow (the error falls like 1/√width).
+ *
+ * <p>Every computation is timed into {@code ntk4j.kernel.compute} (tags backend, kind = analytic), its
+ * GEMM flops counted in {@code ntk4j.backend.flops} (op = kernel.analytic), and the listener told.
+ * Instances are immutable.
+ */
+public final class AnalyticNtk {
+
+    private static final String KIND = "analytic";
+
+    private final int depth;
+    private final Activation activation;
+    private final double sigmaW;
+    private final double sigmaB;
+    private final MeterRegistry registry;
+    private final KernelListener listener;
+
+    private AnalyticNtk(int depth, Activation activation, double sigmaW, double sigmaB, MeterRegistry registry,
+                        KernelListener listener) {
+        if (depth < 1) {
+            throw new IllegalArgumentException("depth (number of dense layers) must be ≥ 1, got " + depth);
+        }
+        if (!(sigmaW > 0) || !(sigmaB >= 0) || !Double.isFinite(sigmaW) || !Double.isFinite(sigmaB)) {
+            throw new IllegalArgumentException("need σ_w > 0 and σ_b ≥ 0, finite; got " + sigmaW + ", " + sigmaB);
+        }
+        this.depth = depth;
+        this.activation = Objects.requireNonNull(activation, "activation");
+        this.sigmaW = sigmaW;
+        this.sigmaB = sigmaB;
+        this.registry = registry;
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /**
+     * @param depth the number of dense layers L ≥ 1 (L − 1 nonlinearities)
+     * @param activation the nonlinearity
+     * @param sigmaW σ_w &gt; 0
+     * @param sigmaB σ_b ≥ 0 (0 for no biases)
+     * @return the kernel, reporting to {@link Metrics#globalRegistry}
+     */
+    public static AnalyticNtk of(int depth, Activation activation, double sigmaW, double sigmaB) {
+        return new AnalyticNtk(depth, activation, sigmaW, sigmaB, Metrics.globalRegistry, KernelListener.NONE);
+    }
+
+    /**
+     * @param mlp a network; its depth, activation, σ_w and σ_b (0 without biases) are used, its widths not
+     * @return the infinite-width kernel of that architecture
+     */
+    public static AnalyticNtk of(Mlp mlp) {
+        return of(mlp.depth(), mlp.activation(), mlp.sigmaW(), mlp.hasBias() ? mlp.sigmaB() : 0);
+    }
+
+    /**
+     * @param r the registry for the timer and flop counter, or {@code null} for none
+     * @return a copy reporting there
+     */
+    public AnalyticNtk withMeterRegistry(MeterRegistry r) {
+        return new AnalyticNtk(depth, activation, sigmaW, sigmaB, r, listener);
+    }
+
+    /**
+     * @param l the listener told after every computation
+     * @return a copy with that listener
+     */
+    public AnalyticNtk withListener(KernelListener l) {
+        return new AnalyticNtk(depth, activation, sigmaW, sigmaB, registry, l);
+    }
+
+    /** @return the number of dense layers */
+    public int depth() {
+        return depth;
+    }
+
+    /** @return the nonlinearity */
+    public Activation activation() {
+        return activation;
+    }
+
+    /** @return σ_w */
+    public double sigmaW() {
+        return sigmaW;
+    }
+
+    /** @return σ_b */
+    public double sigmaB() {
+        return sigmaB;
+    }
+
+    /**
+     * Both kernels of a computation.
+     *
+     * @param nngp the NNGP kernel Σ (owned by the caller or the current scope)
+     * @param ntk the NTK Θ (owned by the caller or the current scope)
+     */
+    public record Kernels(Tensor nngp, Tensor ntk) implements AutoCloseable {
+        /** Closes both tensors. */
+        @Override
+        public void close() {
+            nngp.close();
+            ntk.close();
+        }
+    }
+
+    /**
+     * Both kernels on the host.
+     *
+     * @param nngp the NNGP kernel Σ
+     * @param ntk the NTK Θ
+     */
+    public record HostKernels(HostMatrix nngp, HostMatrix ntk) {
+    }
+
+    /**
+     * The NNGP and NTK of X1 against X2.
+     *
+     * @param backend the backend
+     * @param x1 N1×d inputs (not modified)
+     * @param x2 N2×d inputs, or {@code null} for X1 itself (not modified)
+     * @return new N1×N2 kernels
+     */
+    public Kernels compute(Backend backend, Tensor x1, Tensor x2) {
+        long t0 = System.nanoTime();
+        Tensor other = x2 == null ? x1 : x2;
+        if (other.cols() != x1.cols()) {
+            throw new IllegalArgumentException("analytic kernel: inputs have " + x1.cols() + " and " + other.cols()
+                    + " columns (" + x1.shape() + ", " + other.shape() + ")");
+        }
+        Kernels out;
+        try (TensorScope scope = backend.scope()) {
+            Kernels k = recurse(backend, x1, other);
+            out = new Kernels(scope.keep(k.nngp()), scope.keep(k.ntk()));
+        }
+        KernelTiming.record(registry, listener, KIND, backend.name(), x1.rows(), other.rows(), System.nanoTime() - t0,
+                KernelTiming.gemm(x1.rows(), other.rows(), x1.cols()));
+        return out;
+    }
+
+    /**
+     * Both kernels tile by tile (blocks of {@code batchSize} samples, copied to the host one at a time). Equal
+     * to {@link #compute}. Every tile is computed, also below the diagonal of a symmetric kernel: quadrature
+     * duals are not exactly symmetric in (u, v), and the elementwise work is cheap next to the GEMMs.
+     *
+     * @param backend the backend
+     * @param x1 N1×d inputs (not modified)
+     * @param x2 N2×d inputs, or {@code null} for X1 itself (not modified)
+     * @param batchSize samples per block, ≥ 1
+     * @param progress told after every tile
+     * @return the kernels on the host
+     */
+    public HostKernels computeTiled(Backend backend, Tensor x1, Tensor x2, int batchSize, TileProgress progress) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be ≥ 1, got " + batchSize);
+        }
+        long t0 = System.nanoTime();
+        Tensor other = x2 == null ? x1 : x2;
+        int n1 = x1.rows();
+        int n2 = other.rows();
+        int t1 = (n1 + batchSize - 1) / batchSize;
+        int t2 = (n2 + batchSize - 1) / batchSize;
+        int total = t1 * t2;
+        double[] nngp = new double[n1 * n2];
+        double[] ntk = new double[n1 * n2];
+        int done = 0;
+        for (int i = 0; i < t1; i++) {
+            int r0 = i * batchSize;
+            int r1 = Math.min(n1, r0 + batchSize);
+            for (int j = 0; j < t2; j++) {
+                int c0 = j * batchSize;
+                int c1 = Math.min(n2, c0 + batchSize);
+                try (TensorScope scope = backend.scope()) {
+                    Kernels k = recurse(backend, rows(backend, x1, r0, r1), rows(backend, other, c0, c1));
+                    place(backend.toHost(k.nngp()), nngp, r0, r1, c0, c1, n2);
+                    place(backend.toHost(k.ntk()), ntk, r0, r1, c0, c1, n2);
+                }
+                progress.tileDone(++done, total);
+            }
+        }
+        KernelTiming.record(registry, listener, KIND, backend.name(), n1, n2, System.nanoTime() - t0,
+                KernelTiming.gemm(n1, n2, x1.cols()));
+        return new HostKernels(new HostMatrix(nngp, n1, n2), new HostMatrix(ntk, n1, n2));
+    }
+
+    private static void place(double[] tile, double[] out, int r0, int r1, int c0, int c1, int cols) {
+        int tc = c1 - c0;
+        for (int a = 0; a < r1 - r0; a++) {
+            System.arraycopy(tile, a * tc, out, (r0 + a) * cols + c0, tc);
+        }
+    }
+
+    private static Tensor rows(Backend be, Tensor x, int from, int to) {
+        int[] idx = new int[to - from];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = from + i;
+        }
+        return be.gatherRows(x, idx);
+    }
+
+    /** The recursion; tensors it makes belong to the caller's scope. */
+    private Kernels recurse(Backend be, Tensor x1, Tensor x2) {
+        DType dt = x1.dtype();
+        int n1 = x1.rows();
+        int n2 = x2.rows();
+        double d = x1.cols();
+        Tensor sigma = be.zeros(n1, n2, dt);
+        be.gemm(1 / d, x1, false, x2, true, 0, sigma);
+        double[] q1 = diag(be, x1, d);
+        double[] q2 = diag(be, x2, d);
+        Tensor theta = null;
+        Tensor k = be.zeros(n1, n2, dt);
+        Tensor kdot = be.zeros(n1, n2, dt);
+        double sw2 = sigmaW * sigmaW;
+        double sb2 = sigmaB * sigmaB;
+        double[] pair = new double[2];
+        for (int l = 0; l < depth; l++) {
+            if (l > 0) {
+                try (Tensor tq1 = be.fromHost(q1, n1, 1, dt); Tensor tq2 = be.fromHost(q2, n2, 1, dt)) {
+                    be.dualMap(activation, sigma, tq1, tq2, k, kdot);
+                }
+                be.hadamard(theta, kdot, theta);
+                Tensor swap = sigma;
+                sigma = k;
+                k = swap;
+                q1 = dualDiag(q1, pair);
+                q2 = dualDiag(q2, pair);
+            }
+            be.affine(sw2, sigma, sb2, sigma);
+            if (theta == null) {
+                theta = be.copy(sigma);
+            } else {
+                be.axpby(1, sigma, sw2, theta, theta);
+            }
+            for (int i = 0; i < q1.length; i++) {
+                q1[i] = sw2 * q1[i] + sb2;
+            }
+            for (int i = 0; i < q2.length; i++) {
+                q2[i] = sw2 * q2[i] + sb2;
+            }
+        }
+        k.close();
+        kdot.close();
+        return new Kernels(sigma, theta);
+    }
+
+    private static double[] diag(Backend be, Tensor x, double d) {
+        try (Tensor sq = be.zeros(x.rows(), 1, x.dtype())) {
+            be.rowSumsOfSquares(x, sq);
+            double[] q = be.toHost(sq);
+            for (int i = 0; i < q.length; i++) {
+                q[i] /= d;
+            }
+            return q;
+        }
+    }
+
+    private double[] dualDiag(double[] q, double[] pair) {
+        double[] out = new double[q.length];
+        for (int i = 0; i < q.length; i++) {
+            ActivationDuals.dual(activation, q[i], q[i], q[i], pair);
+            out[i] = pair[0];
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "analytic-ntk[depth " + depth + ", " + activation + ", σw=" + sigmaW + ", σb=" + sigmaB + "]";
+    }
+}

@@ -1,0 +1,244 @@
+package org.ntk4j.predict;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ntk4j.backend.Backend;
+import org.ntk4j.backend.SymmetricEigen;
+import org.ntk4j.tensor.Tensor;
+import org.ntk4j.tensor.TensorScope;
+
+/**
+ * The training dynamics of a linearized network (or an infinitely wide one) under gradient descent on
+ * the loss (1/(2n))·‖f − y‖², n the number of target elements — neural-tangents'
+ * {@code predict.gradient_descent_mse}. With Θ = V·diag(λ)·Vᵀ the train-train kernel (plus the regularizer)
+ * and learning rate η:
+ *
+ * <pre>
+ *   train:  f(t)   = y + V·diag(exp(−λ·η·t/n))·Vᵀ·(f₀ − y)
+ *   test:   f_x(t) = f_x,0 + Θ_xX·V·diag((1 − exp(−λ·η·t/n))/λ)·Vᵀ·(y − f₀)
+ *   t = ∞:  f_x    = f_x,0 + Θ_xX·(Θ + reg·I)⁻¹·(y − f₀)   (Cholesky), f = y on the training set
+ * </pre>
+ *
+ * The eigendecomposition is computed once, in {@link #of}, and reused for every t; negative eigenvalues
+ * (rounding) are treated as 0, as neural-tangents does. The regularizer is {@code diagReg} times the mean
+ * of Θ's diagonal (neural-tangents' default, {@code diag_reg_absolute_scale=False}).
+ *
+ * <p>Kernels come in either layout: a traced N×N kernel with N×O targets (the kernel acts on every output
+ * column alike), or a full N·O × N·O kernel with the targets flattened to N·O × 1 (index i·O + a). n is the
+ * number of target elements, N·O, in both.
+ */
+public final class GradientDescentMse implements AutoCloseable {
+
+    private final Backend be;
+    private final Tensor kernel;
+    private final Tensor y;
+    private final SymmetricEigen eigen;
+    private final double[] lambda;
+    private final double learningRate;
+    private final double normalization;
+
+    private GradientDescentMse(Backend be, Tensor kernel, Tensor y, SymmetricEigen eigen, double learningRate) {
+        this.be = be;
+        this.kernel = kernel;
+        this.y = y;
+        this.eigen = eigen;
+        this.lambda = be.toHost(eigen.values());
+        for (int i = 0; i < lambda.length; i++) {
+            lambda[i] = Math.max(lambda[i], 0);
+        }
+        this.learningRate = learningRate;
+        this.normalization = y.size();
+    }
+
+    /**
+     * Decomposes the regularized train-train kernel.
+     *
+     * @param backend the backend of the tensors
+     * @param kTrainTrain n_k×n_k symmetric kernel (not modified, copied)
+     * @param yTrain n_k×k targets (not modified, copied)
+     * @param learningRate η &gt; 0
+     * @param diagReg the regularizer relative to the mean trace, ≥ 0
+     * @return the predictor; close it to free its tensors
+     */
+    public static GradientDescentMse of(Backend backend, Tensor kTrainTrain, Tensor yTrain, double learningRate,
+                                        double diagReg) {
+        Regularized.requireSquare(kTrainTrain, "the train-train kernel");
+        if (yTrain.rows() != kTrainTrain.rows()) {
+            throw new IllegalArgumentException("targets have " + yTrain.rows() + " rows (" + yTrain.shape()
+                    + "), the kernel " + kTrainTrain.shape());
+        }
+        if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
+            throw new IllegalArgumentException("learning rate must be finite and > 0, got " + learningRate);
+        }
+        try (TensorScope scope = backend.scope()) {
+            Tensor k = Regularized.shifted(backend, kTrainTrain, diagReg, new double[1]);
+            SymmetricEigen eig = backend.symmetricEigen(k);
+            Tensor y = backend.copy(yTrain);
+            scope.keep(k);
+            scope.keep(eig.values());
+            scope.keep(eig.vectors());
+            scope.keep(y);
+            return new GradientDescentMse(backend, k, y, eig, learningRate);
+        }
+    }
+
+    /** @return the eigenvalues of the regularized kernel, ascending, negatives clipped to 0 (a copy) */
+    public double[] eigenvalues() {
+        return lambda.clone();
+    }
+
+    /**
+     * Predictions on the training set.
+     *
+     * @param t the training time (η·t is the number of steps times the step), ≥ 0 or +∞
+     * @param fTrain0 n_k×k outputs at t = 0, or {@code null} for zeros (not modified)
+     * @return new n_k×k predictions
+     */
+    public Tensor train(double t, Tensor fTrain0) {
+        return predict(new double[] {t}, fTrain0, null, null).get(0).train();
+    }
+
+    /**
+     * Predictions on a test set.
+     *
+     * @param t the training time, ≥ 0 or +∞
+     * @param fTrain0 n_k×k outputs on the training set at t = 0, or {@code null} for zeros (not modified)
+     * @param fTest0 m×k outputs on the test set at t = 0, or {@code null} for zeros (not modified)
+     * @param kTestTrain m×n_k kernel between test and training inputs (not modified)
+     * @return new m×k predictions
+     */
+    public Tensor test(double t, Tensor fTrain0, Tensor fTest0, Tensor kTestTrain) {
+        return predict(new double[] {t}, fTrain0, fTest0, kTestTrain).get(0).test();
+    }
+
+    /**
+     * Train and test predictions at one time.
+     *
+     * @param t the time
+     * @param train n_k×k training-set predictions (owned by the caller or the current scope)
+     * @param test m×k test-set predictions, or {@code null} when no test kernel was given
+     */
+    public record Prediction(double t, Tensor train, Tensor test) implements AutoCloseable {
+        /** Closes both tensors. */
+        @Override
+        public void close() {
+            train.close();
+            if (test != null) {
+                test.close();
+            }
+        }
+    }
+
+    /**
+     * Predictions at many times, sharing the decomposition and the products that do not depend on t.
+     *
+     * @param times training times, each ≥ 0 or +∞ (not modified)
+     * @param fTrain0 n_k×k outputs on the training set at t = 0, or {@code null} for zeros (not modified)
+     * @param fTest0 m×k outputs on the test set at t = 0, or {@code null} for zeros (not modified)
+     * @param kTestTrain m×n_k test-train kernel, or {@code null} for training predictions only (not modified)
+     * @return one prediction per time, in order
+     */
+    public List<Prediction> predict(double[] times, Tensor fTrain0, Tensor fTest0, Tensor kTestTrain) {
+        int n = y.rows();
+        int k = y.cols();
+        checkShape(fTrain0, n, k, "fTrain0");
+        if (kTestTrain != null && kTestTrain.cols() != n) {
+            throw new IllegalArgumentException("test-train kernel is " + kTestTrain.shape() + ", expected m×" + n);
+        }
+        int m = kTestTrain == null ? 0 : kTestTrain.rows();
+        if (kTestTrain != null) {
+            checkShape(fTest0, m, k, "fTest0");
+        }
+        for (double t : times) {
+            if (!(t >= 0)) {
+                throw new IllegalArgumentException("prediction times must be ≥ 0 (or +∞), got " + t);
+            }
+        }
+        List<Prediction> out = new ArrayList<>();
+        try (TensorScope scope = be.scope()) {
+            Tensor v = eigen.vectors();
+            Tensor r = be.zeros(n, k, y.dtype());
+            if (fTrain0 == null) {
+                be.scale(-1, y, r);
+            } else {
+                be.axpby(1, fTrain0, -1, y, r);
+            }
+            Tensor vtr = be.zeros(n, k, y.dtype());
+            be.gemm(1, v, true, r, false, 0, vtr);
+            Tensor kv = null;
+            if (kTestTrain != null) {
+                kv = be.zeros(m, n, y.dtype());
+                be.gemm(1, kTestTrain, false, v, false, 0, kv);
+            }
+            Tensor alphaInf = null;
+            for (double t : times) {
+                Tensor train = be.zeros(n, k, y.dtype());
+                Tensor scaled = be.zeros(n, k, y.dtype());
+                try (Tensor decay = factors(t, k, true)) {
+                    be.hadamard(decay, vtr, scaled);
+                }
+                be.gemm(1, v, false, scaled, false, 0, train);
+                be.axpby(1, train, 1, y, train);
+                Tensor test = null;
+                if (kTestTrain != null) {
+                    test = be.zeros(m, k, y.dtype());
+                    if (fTest0 != null) {
+                        be.axpby(1, fTest0, 0, fTest0, test);
+                    }
+                    if (t == Double.POSITIVE_INFINITY) {
+                        if (alphaInf == null) {
+                            alphaInf = be.zeros(n, k, y.dtype());
+                            be.choleskySolve(kernel, r, alphaInf);
+                        }
+                        be.gemm(-1, kTestTrain, false, alphaInf, false, 1, test);
+                    } else {
+                        try (Tensor grow = factors(t, k, false)) {
+                            be.hadamard(grow, vtr, scaled);
+                        }
+                        be.gemm(-1, kv, false, scaled, false, 1, test);
+                    }
+                    scope.keep(test);
+                }
+                out.add(new Prediction(t, scope.keep(train), test));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The n_k×k matrix whose row i repeats exp(−λ_i·η·t/n) (decay) or (1 − exp(−λ_i·η·t/n))/λ_i (growth,
+     * η·t/n at λ_i = 0).
+     */
+    private Tensor factors(double t, int k, boolean decay) {
+        int n = lambda.length;
+        double[] f = new double[n * k];
+        double c = learningRate / normalization;
+        for (int i = 0; i < n; i++) {
+            double l = lambda[i];
+            double v;
+            if (decay) {
+                v = t == Double.POSITIVE_INFINITY ? (l > 0 ? 0 : 1) : Math.exp(-l * c * t);
+            } else {
+                v = l > 0 ? -Math.expm1(-l * c * t) / l : c * t;
+            }
+            for (int j = 0; j < k; j++) {
+                f[i * k + j] = v;
+            }
+        }
+        return be.fromHost(f, n, k, y.dtype());
+    }
+
+    private static void checkShape(Tensor t, int rows, int cols, String name) {
+        if (t != null && (t.rows() != rows || t.cols() != cols)) {
+            throw new IllegalArgumentException(name + " is " + t.shape() + ", expected " + rows + "×" + cols);
+        }
+    }
+
+    /** Closes the decomposition and the copies this predictor holds. */
+    @Override
+    public void close() {
+        eigen.close();
+        kernel.close();
+        y.close();
+    }
+}

@@ -1,0 +1,141 @@
+package org.ntk4j.train;
+
+import java.util.function.Supplier;
+import org.ntk4j.backend.Backend;
+import org.ntk4j.kernel.EmpiricalNtk;
+import org.ntk4j.kernel.OutputAxes;
+import org.ntk4j.metrics.TrainingMetrics;
+import org.ntk4j.nn.ForwardTrace;
+import org.ntk4j.nn.Loss;
+import org.ntk4j.nn.Mlp;
+import org.ntk4j.nn.Params;
+import org.ntk4j.optim.Linearization;
+import org.ntk4j.optim.LossAndGradient;
+import org.ntk4j.optim.Objective;
+import org.ntk4j.optim.Phase;
+import org.ntk4j.tensor.Tensor;
+
+/**
+ * The loss of an {@link Mlp} on one minibatch, as an optimizer sees it. Forward passes are timed as
+ * {@link Phase#FORWARD}, backward passes as {@link Phase#BACKWARD}, the batch kernel as {@link Phase#KERNEL}.
+ *
+ * <p>The batch loss is the network's {@link Loss}: for {@link Loss#MSE}, (1/(2·m·O))·‖F − Y‖², i.e. per sample
+ * ℓ_i = ‖f_i − y_i‖²/(2O) with g_i = (f_i − y_i)/O and H_i = I/O; for softmax cross-entropy the mean over samples,
+ * g_i = p_i − y_i and H_i = diag(p_i) − p_i·p_iᵀ.
+ */
+public final class MlpObjective implements Objective {
+
+    private final Mlp mlp;
+    private final Loss loss;
+    private final Tensor x;
+    private final Tensor y;
+    private final EmpiricalNtk ntk;
+    private final PhaseTimes times;
+    private final TrainingMetrics metrics;
+    private double firstLoss = Double.NaN;
+
+    /**
+     * @param mlp the network
+     * @param loss the loss
+     * @param x the batch inputs, m×d0 (not modified; must stay open)
+     * @param y the batch targets, m×O (not modified; must stay open)
+     * @param ntk the kernel, for model-aware optimizers
+     * @param times where phase durations go (modified)
+     * @param metrics where flop counts go, or {@code null}
+     */
+    public MlpObjective(Mlp mlp, Loss loss, Tensor x, Tensor y, EmpiricalNtk ntk, PhaseTimes times,
+                        TrainingMetrics metrics) {
+        this.mlp = mlp;
+        this.loss = loss;
+        this.x = x;
+        this.y = y;
+        this.ntk = ntk;
+        this.times = times;
+        this.metrics = metrics;
+    }
+
+    /** @return the first loss evaluated through this objective: the batch loss before the step (NaN if none) */
+    public double firstLoss() {
+        return firstLoss;
+    }
+
+    private void seen(double value) {
+        if (Double.isNaN(firstLoss)) {
+            firstLoss = value;
+        }
+    }
+
+    @Override
+    public Backend backend() {
+        return x.backend();
+    }
+
+    @Override
+    public double loss(Params params) {
+        double v = times.time(Phase.FORWARD, () -> {
+            try (ForwardTrace t = mlp.forward(params, x)) {
+                return loss.value(t.output(), y);
+            }
+        });
+        seen(v);
+        return v;
+    }
+
+    @Override
+    public LossAndGradient lossAndGradient(Params params) {
+        try (ForwardTrace t = times.time(Phase.FORWARD, () -> mlp.forward(params, x));
+             Loss.Value v = times.time(Phase.FORWARD, () -> loss.evaluate(t.output(), y))) {
+            seen(v.value());
+            Params g = times.time(Phase.BACKWARD, () -> mlp.vjp(params, t, v.gradient()));
+            return new LossAndGradient(v.value(), g);
+        }
+    }
+
+    @Override
+    public Linearization linearize(Params params) {
+        ForwardTrace trace = times.time(Phase.FORWARD, () -> {
+            ForwardTrace t = mlp.forward(params, x);
+            // fill the derivative cache here, in the caller's scope: the kernel computes inside a scope of its own
+            for (int l = 0; l + 1 < mlp.depth(); l++) {
+                t.derivative(l);
+            }
+            return t;
+        });
+        Loss.Value v = times.time(Phase.FORWARD, () -> loss.evaluate(trace.output(), y));
+        seen(v.value());
+        return new MlpLinearization(this, params, trace, v);
+    }
+
+    @Override
+    public <T> T timed(Phase phase, Supplier<T> work) {
+        return times.time(phase, work);
+    }
+
+    @Override
+    public void flops(String op, double count) {
+        if (metrics != null) {
+            metrics.addFlops(op, count);
+        }
+    }
+
+    Mlp mlp() {
+        return mlp;
+    }
+
+    Loss lossKind() {
+        return loss;
+    }
+
+    EmpiricalNtk ntk() {
+        return ntk;
+    }
+
+    PhaseTimes times() {
+        return times;
+    }
+
+    /** Computes the full batch kernel from a trace. */
+    Tensor kernel(Params params, ForwardTrace trace) {
+        return times.time(Phase.KERNEL, () -> ntk.compute(params, trace, OutputAxes.FULL));
+    }
+}

@@ -1,0 +1,329 @@
+package org.ntk4j.backend.nd4j;
+
+import java.util.List;
+import java.util.Set;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.api.ops.impl.reduce.floating.SquaredNorm;
+import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarAdd;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarMultiplication;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.ntk4j.backend.Activation;
+import org.ntk4j.backend.Backend;
+import org.ntk4j.backend.SymmetricEigen;
+import org.ntk4j.backend.spi.AbstractTensor;
+import org.ntk4j.backend.spi.Checks;
+import org.ntk4j.backend.spi.ScopeStack;
+import org.ntk4j.tensor.DType;
+import org.ntk4j.tensor.Tensor;
+import org.ntk4j.tensor.TensorScope;
+
+/**
+ * The native CPU backend on ND4J, F64 and F32. Tensors are detached, contiguous row-major INDArrays whose
+ * off-heap memory is freed when the tensor is closed; no operation leaves an intermediate array behind.
+ * GEMM, dot products and the dense solvers call ND4J's OpenBLAS directly ({@link Nd4jNative}); elementwise
+ * operations and reductions are ND4J ops writing into the output array; activations without an exact ND4J
+ * op, and the infinite-width duals, are computed on the host from the reference formulas
+ * ({@link Nd4jActivations}).
+ */
+public final class Nd4jBackend implements Backend {
+
+    private final ScopeStack scopes = new ScopeStack();
+
+    /** @param threads OpenBLAS and ND4J threads (process-wide); 0 keeps ND4J's choice */
+    Nd4jBackend(int threads) {
+        if (threads > 0) {
+            Nd4j.factory().blas().setMaxThreads(threads);
+            Nd4j.getEnvironment().setMaxMasterThreads(threads);
+        }
+    }
+
+    @Override
+    public String name() {
+        return "nd4j";
+    }
+
+    @Override
+    public Set<DType> dtypes() {
+        return Set.of(DType.F64, DType.F32);
+    }
+
+    @Override
+    public TensorScope scope() {
+        return scopes.open();
+    }
+
+    /** Wraps a new array this backend made; frees it if the wrapping fails. */
+    Nd4jTensor wrap(INDArray a, DType dtype) {
+        try {
+            return new Nd4jTensor(this, scopes, a, dtype);
+        } catch (RuntimeException e) {
+            Nd4jMemory.free(a);
+            throw e;
+        }
+    }
+
+    INDArray arr(Tensor t) {
+        return AbstractTensor.own(t, this, Nd4jTensor.class).array();
+    }
+
+    // ---------------------------------------------------------------------------------------- memory
+
+    @Override
+    public Tensor zeros(int rows, int cols, DType dtype) {
+        Checks.requireDimensions(rows, cols);
+        return wrap(Nd4jMemory.zeros(rows, cols, dtype), dtype);
+    }
+
+    @Override
+    public Tensor fromHost(double[] data, int rows, int cols, DType dtype) {
+        Checks.requireLength("host data", data.length, rows, cols);
+        return wrap(Nd4jMemory.fromHost(data, rows, cols, dtype), dtype);
+    }
+
+    @Override
+    public double[] toHost(Tensor t) {
+        return Nd4jMemory.read(arr(t));
+    }
+
+    @Override
+    public Tensor copy(Tensor t) {
+        return wrap(Nd4jMemory.copy(arr(t)), t.dtype());
+    }
+
+    @Override
+    public Tensor gatherRows(Tensor t, int[] rows) {
+        INDArray src = arr(t);
+        if (rows.length == 0) {
+            throw new IllegalArgumentException("gatherRows: no row indices");
+        }
+        for (int i : rows) {
+            if (i < 0 || i >= t.rows()) {
+                throw new IndexOutOfBoundsException("gatherRows: row index " + i + " outside 0.." + (t.rows() - 1)
+                        + " of " + t.shape());
+            }
+        }
+        int cols = t.cols();
+        INDArray out = Nd4jMemory.zeros(rows.length, cols, t.dtype());
+        long bytes = (long) cols * t.dtype().bytes();
+        org.bytedeco.javacpp.Pointer from = src.data().addressPointer();
+        org.bytedeco.javacpp.Pointer to = out.data().addressPointer();
+        for (int r = 0; r < rows.length; r++) {
+            Nd4jMemory.copyBytes(from, rows[r] * bytes, to, r * bytes, bytes);
+        }
+        return wrap(out, t.dtype());
+    }
+
+    @Override
+    public Tensor concatRows(List<Tensor> parts) {
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException("concatRows: no tensors");
+        }
+        Tensor first = parts.get(0);
+        int rows = 0;
+        for (Tensor p : parts) {
+            arr(p);
+            if (p.cols() != first.cols()) {
+                throw new IllegalArgumentException("concatRows: column counts differ, " + first.shape() + " vs "
+                        + p.shape());
+            }
+            rows += p.rows();
+        }
+        Checks.requireSameDType("concatRows", parts.toArray(new Tensor[0]));
+        INDArray out = Nd4jMemory.zeros(rows, first.cols(), first.dtype());
+        org.bytedeco.javacpp.Pointer to = out.data().addressPointer();
+        long offset = 0;
+        for (Tensor p : parts) {
+            long bytes = p.size() * p.dtype().bytes();
+            Nd4jMemory.copyBytes(arr(p).data().addressPointer(), 0, to, offset, bytes);
+            offset += bytes;
+        }
+        return wrap(out, first.dtype());
+    }
+
+    @Override
+    public Tensor transpose(Tensor t) {
+        INDArray a = arr(t);
+        return wrap(Nd4jMemory.copy(a.transpose()), t.dtype());
+    }
+
+    // ----------------------------------------------------------------------------------------- BLAS 3
+
+    @Override
+    public void gemm(double alpha, Tensor a, boolean transA, Tensor b, boolean transB, double beta, Tensor c) {
+        INDArray ma = arr(a);
+        INDArray mb = arr(b);
+        INDArray mc = arr(c);
+        Checks.requireSameDType("gemm", a, b, c);
+        Checks.requireGemmShapes(a, transA, b, transB, c);
+        Nd4jNative.gemm(alpha, ma, transA, mb, transB, beta, mc);
+    }
+
+    // ------------------------------------------------------------------------------------ elementwise
+
+    @Override
+    public void axpby(double alpha, Tensor x, double beta, Tensor y, Tensor out) {
+        INDArray mx = arr(x);
+        INDArray my = arr(y);
+        INDArray mo = arr(out);
+        Checks.requireSameDType("axpby", x, y, out);
+        Checks.requireSameShape("axpby", x, y);
+        Checks.requireSameShape("axpby", x, out);
+        if (x == y) {
+            Nd4j.exec(new ScalarMultiplication(mx, null, mo, alpha + beta));
+        } else if (out == x) {
+            Nd4j.exec(new ScalarMultiplication(mx, null, mo, alpha));
+            Nd4jNative.axpy(beta, my, mo);
+        } else {
+            // out is y or a third tensor: out ← beta·y, then out += alpha·x
+            Nd4j.exec(new ScalarMultiplication(my, null, mo, beta));
+            Nd4jNative.axpy(alpha, mx, mo);
+        }
+    }
+
+    @Override
+    public void hadamard(Tensor a, Tensor b, Tensor out) {
+        INDArray ma = arr(a);
+        INDArray mb = arr(b);
+        INDArray mo = arr(out);
+        Checks.requireSameDType("hadamard", a, b, out);
+        Checks.requireSameShape("hadamard", a, b);
+        Checks.requireSameShape("hadamard", a, out);
+        Nd4j.exec(new MulOp(ma, mb, mo));
+    }
+
+    @Override
+    public void affine(double alpha, Tensor x, double beta, Tensor out) {
+        INDArray mx = arr(x);
+        INDArray mo = arr(out);
+        Checks.requireSameDType("affine", x, out);
+        Checks.requireSameShape("affine", x, out);
+        affine(alpha, mx, beta, mo);
+    }
+
+    /** out ← alpha·x + beta on arrays of equal shape; aliasing allowed. */
+    static void affine(double alpha, INDArray x, double beta, INDArray out) {
+        Nd4j.exec(new ScalarMultiplication(x, null, out, alpha));
+        if (beta != 0) {
+            Nd4j.exec(new ScalarAdd(out, null, out, beta));
+        }
+    }
+
+    @Override
+    public void addRowVector(Tensor a, Tensor row, Tensor out) {
+        INDArray ma = arr(a);
+        INDArray mr = arr(row);
+        INDArray mo = arr(out);
+        Checks.requireSameDType("addRowVector", a, row, out);
+        Checks.requireShape("addRowVector row", row, 1, a.cols());
+        Checks.requireSameShape("addRowVector", a, out);
+        Nd4j.exec(new BroadcastAddOp(ma, mr, mo, 1));
+    }
+
+    @Override
+    public void columnSums(Tensor a, Tensor out) {
+        INDArray ma = arr(a);
+        INDArray mo = arr(out);
+        Checks.requireSameDType("columnSums", a, out);
+        Checks.requireShape("columnSums out", out, 1, a.cols());
+        requireDistinct("columnSums", out, a);
+        Nd4j.exec(new Sum(ma, mo, true, 0));
+    }
+
+    @Override
+    public void rowSumsOfSquares(Tensor a, Tensor out) {
+        INDArray ma = arr(a);
+        INDArray mo = arr(out);
+        Checks.requireSameDType("rowSumsOfSquares", a, out);
+        Checks.requireShape("rowSumsOfSquares out", out, a.rows(), 1);
+        requireDistinct("rowSumsOfSquares", out, a);
+        if (a.cols() == 1) {
+            // ND4J's reduction along a dimension of length 1 does not write its output: square instead
+            Nd4j.exec(new MulOp(ma, ma, mo));
+        } else {
+            Nd4j.exec(new SquaredNorm(ma, mo, true, 1));
+        }
+    }
+
+    @Override
+    public double dot(Tensor a, Tensor b) {
+        INDArray ma = arr(a);
+        INDArray mb = arr(b);
+        Checks.requireSameDType("dot", a, b);
+        Checks.requireSameShape("dot", a, b);
+        return Nd4jNative.dot(ma, mb);
+    }
+
+    @Override
+    public void map(Activation f, Tensor x, Tensor out) {
+        INDArray mx = arr(x);
+        INDArray mo = arr(out);
+        Checks.requireSameDType("map", x, out);
+        Checks.requireSameShape("map", x, out);
+        Nd4jActivations.apply(f, mx, mo);
+    }
+
+    @Override
+    public void mapDerivative(Activation f, Tensor x, Tensor out) {
+        INDArray mx = arr(x);
+        INDArray mo = arr(out);
+        Checks.requireSameDType("mapDerivative", x, out);
+        Checks.requireSameShape("mapDerivative", x, out);
+        Nd4jActivations.derivative(f, mx, mo);
+    }
+
+    @Override
+    public void dualMap(Activation f, Tensor k12, Tensor q1, Tensor q2, Tensor outK, Tensor outKdot) {
+        INDArray mk = arr(k12);
+        INDArray m1 = arr(q1);
+        INDArray m2 = arr(q2);
+        INDArray ok = arr(outK);
+        INDArray okd = arr(outKdot);
+        Checks.requireSameDType("dualMap", k12, q1, q2, outK, outKdot);
+        Checks.requireShape("dualMap q1", q1, k12.rows(), 1);
+        Checks.requireShape("dualMap q2", q2, k12.cols(), 1);
+        Checks.requireSameShape("dualMap outK", k12, outK);
+        Checks.requireSameShape("dualMap outKdot", k12, outKdot);
+        requireDistinct("dualMap", outK, outKdot, k12, q1, q2);
+        requireDistinct("dualMap", outKdot, k12, q1, q2);
+        Nd4jActivations.dual(f, mk, m1, m2, ok, okd);
+    }
+
+    static void requireDistinct(String op, Tensor out, Tensor... inputs) {
+        for (Tensor t : inputs) {
+            if (t == out) {
+                throw new IllegalArgumentException(op + ": output must not alias an input");
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------- linear algebra
+
+    @Override
+    public void choleskySolve(Tensor a, Tensor b, Tensor out) {
+        Nd4jLinalg.choleskySolve(this, a, b, out);
+    }
+
+    @Override
+    public void luSolve(Tensor a, Tensor b, Tensor out) {
+        Nd4jLinalg.luSolve(this, a, b, out);
+    }
+
+    @Override
+    public SymmetricEigen symmetricEigen(Tensor a) {
+        return Nd4jLinalg.symmetricEigen(this, a);
+    }
+
+    @Override
+    public void close() {
+        // tensors own their memory; ND4J's native state is per process and stays loaded
+    }
+
+    @Override
+    public String toString() {
+        return "Nd4jBackend[" + Nd4j.factory().blas().getBlasVendor() + ", " + Nd4j.factory().blas().getMaxThreads()
+                + " threads]";
+    }
+}

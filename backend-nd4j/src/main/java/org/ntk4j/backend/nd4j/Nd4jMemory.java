@@ -1,0 +1,153 @@
+package org.ntk4j.backend.nd4j;
+
+import java.util.concurrent.atomic.AtomicLong;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.Pointer;
+import org.nd4j.linalg.api.buffer.DataBuffer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.ntk4j.tensor.DType;
+
+/**
+ * Allocation and release of the backend's off-heap arrays. Every array is made outside any ND4J workspace
+ * (even if the application has one open on this thread), so that its lifetime is exactly that of its tensor
+ * or of the try-block of a temporary, and is freed explicitly rather than by the garbage collector.
+ */
+final class Nd4jMemory {
+
+    /** Bytes of the arrays made here and not yet freed: ND4J's own buffers are invisible to JavaCPP's counters. */
+    private static final AtomicLong LIVE_BYTES = new AtomicLong();
+
+    private Nd4jMemory() {
+    }
+
+    /** @return the off-heap bytes of this backend's arrays that are currently allocated, in this JVM */
+    static long liveBytes() {
+        return LIVE_BYTES.get();
+    }
+
+    private static INDArray counted(INDArray a) {
+        LIVE_BYTES.addAndGet(a.length() * a.dataType().width());
+        return a;
+    }
+
+    /**
+     * @param dtype the element type
+     * @return ND4J's data type for it
+     */
+    static DataType dataType(DType dtype) {
+        return dtype == DType.F64 ? DataType.DOUBLE : DataType.FLOAT;
+    }
+
+    /**
+     * @param rows rows, ≥ 1
+     * @param cols columns, ≥ 1
+     * @param dtype the element type
+     * @return a new detached c-order array of zeros, to be freed with {@link #free}
+     */
+    static INDArray zeros(int rows, int cols, DType dtype) {
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return counted(Nd4j.zeros(dataType(dtype), rows, cols));
+        }
+    }
+
+    /**
+     * @param data row-major values (not modified, not retained)
+     * @param rows rows
+     * @param cols columns
+     * @param dtype the element type; F32 rounds every value
+     * @return a new detached c-order array holding the values
+     */
+    static INDArray fromHost(double[] data, int rows, int cols, DType dtype) {
+        INDArray a = zeros(rows, cols, dtype);
+        write(a, data);
+        return a;
+    }
+
+    /**
+     * @param a a detached c-order array (not modified)
+     * @return a new detached c-order copy
+     */
+    static INDArray copy(INDArray a) {
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return counted(a.dup('c'));
+        }
+    }
+
+    /**
+     * Copies an array's values to the host.
+     *
+     * @param a a contiguous c-order array (not modified)
+     * @return a new row-major array, F32 widened to double
+     */
+    static double[] read(INDArray a) {
+        int n = (int) a.length();
+        double[] out = new double[n];
+        if (a.dataType() == DataType.DOUBLE) {
+            a.data().asNioDouble().get(out, 0, n);
+        } else {
+            float[] f = new float[n];
+            a.data().asNioFloat().get(f, 0, n);
+            for (int i = 0; i < n; i++) {
+                out[i] = f[i];
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Overwrites an array's values from the host.
+     *
+     * @param a a contiguous c-order array, modified
+     * @param data row-major values, at least a.length() of them (not modified)
+     */
+    static void write(INDArray a, double[] data) {
+        int n = (int) a.length();
+        if (a.dataType() == DataType.DOUBLE) {
+            a.data().asNioDouble().put(data, 0, n);
+        } else {
+            float[] f = new float[n];
+            for (int i = 0; i < n; i++) {
+                f[i] = (float) data[i];
+            }
+            a.data().asNioFloat().put(f, 0, n);
+        }
+    }
+
+    /**
+     * Frees an array's off-heap buffer now. Safe on null.
+     *
+     * @param a an array this backend made (freed; unusable afterwards)
+     */
+    static void free(INDArray a) {
+        if (a == null || a.wasClosed()) {
+            return;
+        }
+        LIVE_BYTES.addAndGet(-a.length() * a.dataType().width());
+        if (a.closeable()) {
+            a.close();
+        } else {
+            DataBuffer d = a.data();
+            if (!d.wasClosed()) {
+                d.destroy();
+            }
+        }
+    }
+
+    /**
+     * Copies bytes between off-heap buffers.
+     *
+     * @param from the source buffer's address (not modified)
+     * @param fromOffset the byte offset in the source
+     * @param to the destination buffer's address (modified)
+     * @param toOffset the byte offset in the destination
+     * @param bytes how many bytes; both ranges lie inside their buffers and do not overlap
+     */
+    static void copyBytes(Pointer from, long fromOffset, Pointer to, long toOffset, long bytes) {
+        BytePointer src = new BytePointer(from);
+        BytePointer dst = new BytePointer(to);
+        Pointer.memcpy(dst.position(toOffset), src.position(fromOffset), bytes);
+    }
+}

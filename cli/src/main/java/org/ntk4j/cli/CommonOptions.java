@@ -1,0 +1,38 @@
+package org.ntk4j.cli;
+
+import org.ntk4j.backend.Backend;
+import org.ntk4j.backend.BackendOptions;
+import org.ntk4j.backend.Backends;
+import picocli.CommandLine.Option;
+
+/** The options every command shares: backend, seed, quiet, verbose. */
+final class CommonOptions {
+
+    @Option(names = "--backend", paramLabel = "NAME",
+            description = "Backend to run on (see 'ntk4j backends'). Default: the ntk4j.backend property, the"
+                    + " NTK4J_BACKEND variable, or else the available backend with the highest priority.")
+    String backend;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "Threads for backends that use them; 0 lets the backend choose. Default: ${DEFAULT-VALUE}.")
+    int threads;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
+            description = "Seed for initialization, data splits and batches. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = {"-q", "--quiet"}, description = "Print only results and errors: no progress.")
+    boolean quiet;
+
+    @Option(names = {"-v", "--verbose"}, description = "Print more detail, and the stack trace on failure.")
+    boolean verbose;
+
+    /** @return the chosen backend, which the caller closes */
+    Backend createBackend() {
+        BackendOptions o = BackendOptions.defaults();
+        if (threads > 0) {
+            o = o.withThreads(threads);
+        }
+        return backend == null ? Backends.create(o) : Backends.create(backend, o);
+    }
+}

@@ -1,0 +1,73 @@
+package org.ntk4j.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/**
+ * Turns exceptions into one-line messages and exit codes: 1 for a failure while running, 2 for a usage
+ * error. With {@code --verbose} the stack trace follows the line.
+ */
+final class Failures implements CommandLine.IExecutionExceptionHandler {
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
+        PrintWriter err = cl.getErr();
+        if (ex instanceof UsageException) {
+            err.println(cl.getCommandName() + ": " + ex.getMessage());
+            err.println("Try 'ntk4j " + cl.getCommandName() + " --help' for the options.");
+            return CommandLine.ExitCode.USAGE;
+        }
+        err.println("ntk4j " + cl.getCommandName() + ": error: " + oneLine(ex));
+        if (verbose(parsed)) {
+            ex.printStackTrace(err);
+        } else {
+            err.println("(run with --verbose for the stack trace)");
+        }
+        err.flush();
+        return CommandLine.ExitCode.SOFTWARE;
+    }
+
+    /** The exception's message, or its type, with causes that add something appended. */
+    static String oneLine(Throwable ex) {
+        StringBuilder sb = new StringBuilder();
+        String last = null;
+        for (Throwable t = ex; t != null && sb.length() < 400; t = t.getCause()) {
+            String m = t.getMessage();
+            String part = m == null || m.isBlank() ? t.getClass().getSimpleName() : m.replaceAll("\\s*\\R\\s*", " ");
+            if (t instanceof OutOfMemoryError) {
+                part = "out of memory (" + part + "); raise -Xmx through JAVA_OPTS or use a smaller data set";
+            }
+            if (last == null || !last.contains(part)) {
+                sb.append(sb.length() > 0 ? ": " : "").append(part);
+                last = part;
+            }
+        }
+        return sb.toString();
+    }
+
+    private static boolean verbose(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Usage errors from the parser: one line plus a pointer to --help, exit code 2. */
+    static final class Usage implements CommandLine.IParameterExceptionHandler {
+        @Override
+        public int handleParseException(CommandLine.ParameterException ex, String[] args) {
+            CommandLine cl = ex.getCommandLine();
+            PrintWriter err = cl.getErr();
+            err.println(cl.getCommandName() + ": " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            err.println("Try '" + qualifiedName(cl) + " --help' for the options.");
+            return CommandLine.ExitCode.USAGE;
+        }
+
+        private static String qualifiedName(CommandLine cl) {
+            return cl.getParent() == null ? cl.getCommandName() : "ntk4j " + cl.getCommandName();
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package org.ntk4j.cli;
+
+import java.util.SplittableRandom;
+import org.ntk4j.backend.Activation;
+import org.ntk4j.backend.Backend;
+import org.ntk4j.kernel.AnalyticNtk;
+import org.ntk4j.kernel.EmpiricalNtk;
+import org.ntk4j.kernel.KernelListener;
+import org.ntk4j.kernel.OutputAxes;
+import org.ntk4j.nn.Mlp;
+import org.ntk4j.nn.Params;
+import org.ntk4j.tensor.DType;
+import org.ntk4j.tensor.Tensor;
+
+/** The kernel workloads of {@code ntk4j bench}: their GFLOP/s count the matrix products the kernels report. */
+final class KernelBench {
+
+    private KernelBench() {
+    }
+
+    /**
+     * @param name entk or antk
+     * @param n the number of samples
+     * @param dims the input dimension
+     * @param seed the seed of inputs and parameters
+     * @return the workload
+     * @throws UsageException for an unknown name
+     */
+    static BenchCommand.Workload workload(String name, int n, int dims, long seed) {
+        return switch (name) {
+            case "entk" -> new BenchCommand.Workload() {
+                private final Mlp mlp = Mlp.builder(dims, 256, 10).activation(Activation.RELU).build();
+                private Params params;
+
+                public Tensor[] prepare(Backend b, SplittableRandom r) {
+                    params = mlp.init(seed).upload(b, DType.F64);
+                    return new Tensor[] {BenchCommand.random(b, r, n, dims)};
+                }
+
+                public double run(Backend b, Tensor[] t) {
+                    long[] flops = {0};
+                    KernelListener count = e -> flops[0] += e.gemmFlops();
+                    try (Tensor k = new EmpiricalNtk(mlp).withMeterRegistry(null).withListener(count)
+                            .compute(params, t[0], OutputAxes.TRACED)) {
+                        b.toHost(k);
+                    }
+                    return flops[0];
+                }
+            };
+            case "antk" -> new BenchCommand.Workload() {
+                public Tensor[] prepare(Backend b, SplittableRandom r) {
+                    return new Tensor[] {BenchCommand.random(b, r, n, dims)};
+                }
+
+                public double run(Backend b, Tensor[] t) {
+                    long[] flops = {0};
+                    KernelListener count = e -> flops[0] += e.gemmFlops();
+                    AnalyticNtk a = AnalyticNtk.of(3, Activation.RELU, Math.sqrt(2), 0.1).withMeterRegistry(null)
+                            .withListener(count);
+                    try (AnalyticNtk.Kernels k = a.compute(b, t[0], null)) {
+                        b.toHost(k.ntk());
+                    }
+                    return flops[0];
+                }
+            };
+            default -> throw new UsageException("unknown workload '" + name + "'; known: gemm, gram, solve, entk, antk");
+        };
+    }
+}

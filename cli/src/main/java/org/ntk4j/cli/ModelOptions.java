@@ -1,0 +1,94 @@
+package org.ntk4j.cli;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.ntk4j.backend.Activation;
+import org.ntk4j.nn.Mlp;
+import org.ntk4j.nn.Parameterization;
+import picocli.CommandLine.Option;
+
+/** The options that define the MLP: hidden widths, activation, parameterization, σ_w, σ_b. */
+final class ModelOptions {
+
+    @Option(names = "--hidden", paramLabel = "W", split = ",", defaultValue = "256,256",
+            description = "Hidden layer widths, comma-separated (input and output widths come from the data)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    List<Integer> hidden;
+
+    @Option(names = "--activation", paramLabel = "F", defaultValue = "relu",
+            description = "Nonlinearity: identity, relu, leaky_relu(0.1), erf, tanh, gelu, sigmoid, softplus."
+                    + " Default: ${DEFAULT-VALUE}.")
+    String activation;
+
+    @Option(names = "--parameterization", paramLabel = "P", defaultValue = "ntk",
+            description = "ntk (unit-variance weights, σ_w/√n in the forward pass) or standard. Default: ${DEFAULT-VALUE}.")
+    String parameterization;
+
+    @Option(names = "--sigma-w", paramLabel = "S", defaultValue = "1.4142135623730951",
+            description = "Weight standard deviation σ_w. Default: ${DEFAULT-VALUE} (√2, for ReLU).")
+    double sigmaW;
+
+    @Option(names = "--sigma-b", paramLabel = "S", defaultValue = "0.1",
+            description = "Bias standard deviation σ_b (0 for an analytic kernel without biases)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    double sigmaB;
+
+    /**
+     * @param inputs the input width
+     * @param outputs the output width
+     * @return the network
+     * @throws UsageException naming the bad option
+     */
+    Mlp build(int inputs, int outputs) {
+        Parameterization p = parameterization();
+        int[] widths = new int[hidden.size() + 2];
+        widths[0] = inputs;
+        for (int i = 0; i < hidden.size(); i++) {
+            if (hidden.get(i) < 1) {
+                throw new UsageException("--hidden widths must be ≥ 1, got " + hidden);
+            }
+            widths[i + 1] = hidden.get(i);
+        }
+        widths[widths.length - 1] = outputs;
+        try {
+            return Mlp.builder(widths).activation(activation()).parameterization(p).sigmaW(sigmaW).sigmaB(sigmaB)
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    Parameterization parameterization() {
+        return switch (parameterization.toLowerCase(Locale.ROOT)) {
+            case "ntk" -> Parameterization.NTK;
+            case "standard" -> Parameterization.STANDARD;
+            default -> throw new UsageException("--parameterization must be ntk or standard, got " + parameterization);
+        };
+    }
+
+    /** @return the hidden widths */
+    int[] hiddenWidths() {
+        return hidden.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    Activation activation() {
+        try {
+            return Activation.parse(activation);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--activation: " + e.getMessage());
+        }
+    }
+
+    /** @return the options as a JSON-ready map, for the run's config */
+    Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("hidden", hidden);
+        m.put("activation", activation);
+        m.put("parameterization", parameterization);
+        m.put("sigma_w", sigmaW);
+        m.put("sigma_b", sigmaB);
+        return m;
+    }
+}

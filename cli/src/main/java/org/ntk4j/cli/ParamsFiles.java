@@ -1,0 +1,64 @@
+package org.ntk4j.cli;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import org.ntk4j.io.MalformedDataException;
+import org.ntk4j.io.NpyArray;
+import org.ntk4j.io.Npz;
+import org.ntk4j.nn.Mlp;
+import org.ntk4j.nn.MlpParams;
+
+/**
+ * MLP parameters as a NumPy {@code .npz}: arrays {@code W0} (d0×d1), {@code b0} (d1), {@code W1}, … —
+ * readable with {@code numpy.load}; written by {@link MlpParams#save}. Reading also accepts a training
+ * checkpoint, whose arrays are {@code param.W0}, … beside the optimizer state (which {@link MlpParams#load}
+ * rejects as arrays the network does not have).
+ */
+final class ParamsFiles {
+
+    private ParamsFiles() {
+    }
+
+    /**
+     * @param file the {@code .npz} to write (through a temporary file and a move)
+     * @param params the parameters (not modified)
+     * @throws IOException if writing fails
+     */
+    static void save(Path file, MlpParams params) throws IOException {
+        params.save(file, true);
+    }
+
+    /**
+     * @param file a {@code .npz} written by {@link #save}
+     * @param mlp the architecture the parameters must fit
+     * @return the parameters
+     * @throws MalformedDataException naming the file and the missing or misshapen array
+     * @throws IOException if reading fails
+     */
+    static MlpParams load(Path file, Mlp mlp) throws IOException {
+        Map<String, NpyArray> arrays = Npz.read(file);
+        double[][] w = new double[mlp.depth()][];
+        double[][] b = mlp.hasBias() ? new double[mlp.depth()][] : null;
+        for (int l = 0; l < mlp.depth(); l++) {
+            w[l] = array(file, arrays, "W" + l, mlp.width(l) * mlp.width(l + 1), mlp.width(l) + "x" + mlp.width(l + 1));
+            if (b != null) {
+                b[l] = array(file, arrays, "b" + l, mlp.width(l + 1), String.valueOf(mlp.width(l + 1)));
+            }
+        }
+        return new MlpParams(mlp, w, b);
+    }
+
+    private static double[] array(Path file, Map<String, NpyArray> arrays, String name, int size, String shape)
+            throws MalformedDataException {
+        NpyArray a = arrays.containsKey(name) ? arrays.get(name) : arrays.get("param." + name);
+        if (a == null) {
+            throw new MalformedDataException(file + ": no array '" + name + "' (has " + arrays.keySet() + ")");
+        }
+        if (a.size() != size) {
+            throw new MalformedDataException(file + ": array '" + name + "' has shape "
+                    + java.util.Arrays.toString(a.shape()) + ", the network needs " + shape);
+        }
+        return a.toDoubles();
+    }
+}

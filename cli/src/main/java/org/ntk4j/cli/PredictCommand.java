@@ -1,0 +1,236 @@
+package org.ntk4j.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.ntk4j.backend.Backend;
+import org.ntk4j.data.Dataset;
+import org.ntk4j.data.Split;
+import org.ntk4j.io.NpyArray;
+import org.ntk4j.io.Npz;
+import org.ntk4j.kernel.AnalyticNtk;
+import org.ntk4j.kernel.EmpiricalNtk;
+import org.ntk4j.kernel.HostMatrix;
+import org.ntk4j.kernel.OutputAxes;
+import org.ntk4j.nn.Mlp;
+import org.ntk4j.nn.MlpParams;
+import org.ntk4j.nn.Params;
+import org.ntk4j.predict.GradientDescentMse;
+import org.ntk4j.tensor.DType;
+import org.ntk4j.tensor.Tensor;
+import org.ntk4j.tensor.TensorScope;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ntk4j predict}: the predictions of a network trained by gradient descent on MSE, in closed form from
+ * its NTK (or NNGP), at chosen times and at t = ∞, with train and test loss and accuracy at each.
+ */
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Predict, from a kernel and without training, what gradient descent on the MSE loss does to a"
+                + " network: the outputs at training times t and at t = ∞ (kernel regression), with train and test"
+                + " loss and accuracy at each time.",
+                "analytic: the infinitely wide network (outputs 0 at t = 0); empirical: the linearized finite network"
+                        + " at its initial (or --params) parameters, starting from its own outputs.",
+                "f(t) = y + V·diag(exp(−λ·η·t/n))·Vᵀ·(f₀ − y) on the training set, as neural-tangents computes it."})
+final class PredictCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    DataOptions data;
+
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--kind", paramLabel = "K", defaultValue = "analytic",
+            description = "analytic (infinite width) or empirical (the MLP linearized at its parameters)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    String kind;
+
+    @Option(names = "--kernel", paramLabel = "K", defaultValue = "ntk",
+            description = "ntk, or nngp (analytic only; at t = ∞ the Bayesian posterior mean). Default: ${DEFAULT-VALUE}.")
+    String kernel;
+
+    @Option(names = "--times", paramLabel = "T", split = ",", defaultValue = "1,10,100,1000,10000,inf",
+            description = "Training times t (η·t is steps × step size), comma-separated; inf for t = ∞."
+                    + " Default: ${DEFAULT-VALUE}.")
+    List<String> times;
+
+    @Option(names = "--learning-rate", paramLabel = "ETA", defaultValue = "1",
+            description = "Learning rate η of the gradient descent. Default: ${DEFAULT-VALUE}.")
+    double learningRate;
+
+    @Option(names = "--diag-reg", paramLabel = "R", defaultValue = "1e-4",
+            description = "Regularizer added to the kernel's diagonal, relative to its mean trace. Default: ${DEFAULT-VALUE}.")
+    double diagReg;
+
+    @Option(names = "--batch-size", paramLabel = "B", defaultValue = "256",
+            description = "Tile size of the kernel computation. Default: ${DEFAULT-VALUE}.")
+    int batchSize;
+
+    @Option(names = "--params", paramLabel = "FILE.npz",
+            description = "Parameters of an empirical kernel: a train run's checkpoint.npz or a kernel's"
+                    + " FILE-params.npz (default: a fresh initialization with --seed).")
+    Path params;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "FILE.npz",
+            description = "Also write the predictions: times, and test outputs test_0, test_1, … (one per time).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        double[] t = parseTimes();
+        if (!(learningRate > 0) || !(diagReg >= 0) || batchSize < 1) {
+            throw new UsageException("need --learning-rate > 0, --diag-reg ≥ 0 and --batch-size ≥ 1");
+        }
+        boolean nngp = switch (kernel.toLowerCase(Locale.ROOT)) {
+            case "ntk" -> false;
+            case "nngp" -> true;
+            default -> throw new UsageException("--kernel must be ntk or nngp, got " + kernel);
+        };
+        boolean empirical = switch (kind.toLowerCase(Locale.ROOT)) {
+            case "analytic" -> false;
+            case "empirical" -> true;
+            default -> throw new UsageException("--kind must be analytic or empirical, got " + kind);
+        };
+        if (empirical && nngp) {
+            throw new UsageException("--kernel nngp needs --kind analytic");
+        }
+        Split split = data.load(common.seed);
+        Dataset train = split.train();
+        Dataset test = split.test();
+        int n = train.size();
+        int m = test.size();
+        int o = train.classes();
+        List<double[]> rows = new ArrayList<>();
+        Map<String, NpyArray> saved = new LinkedHashMap<>();
+        String what;
+        long t0 = System.nanoTime();
+        try (Backend backend = common.createBackend(); TensorScope scope = backend.scope()) {
+            Tensor xTrain = backend.fromHost(train.features(), n, train.dims(), DType.F64);
+            Tensor xTest = backend.fromHost(test.features(), m, test.dims(), DType.F64);
+            Tensor kTrain;
+            Tensor kTest;
+            Tensor f0Train = null;
+            Tensor f0Test = null;
+            int tiles = (n + batchSize - 1) / batchSize;
+            int testTiles = (m + batchSize - 1) / batchSize;
+            try (Progress bar = new Progress(err, "kernel", "tiles", (long) tiles * (tiles + testTiles),
+                    Progress.Mode.auto(common.quiet), System::nanoTime)) {
+                if (empirical) {
+                    Mlp mlp = model.build(train.dims(), o);
+                    MlpParams host = params != null ? ParamsFiles.load(params, mlp) : mlp.init(common.seed);
+                    Params p = host.upload(backend, DType.F64);
+                    EmpiricalNtk ntk = new EmpiricalNtk(mlp);
+                    HostMatrix a = ntk.computeTiled(p, xTrain, null, OutputAxes.TRACED, batchSize,
+                            (d, total) -> bar.update(d, ""));
+                    int done = tiles * (tiles + 1) / 2;
+                    HostMatrix b = ntk.computeTiled(p, xTest, xTrain, OutputAxes.TRACED, batchSize,
+                            (d, total) -> bar.update(done + d, ""));
+                    kTrain = backend.fromHost(a.data(), n, n, DType.F64);
+                    kTest = backend.fromHost(b.data(), m, n, DType.F64);
+                    f0Train = mlp.apply(p, xTrain);
+                    f0Test = mlp.apply(p, xTest);
+                    what = "empirical NTK of " + mlp;
+                } else {
+                    AnalyticNtk a = AnalyticNtk.of(model.hidden.size() + 1, model.activation(), model.sigmaW,
+                            model.sigmaB);
+                    AnalyticNtk.HostKernels ka = a.computeTiled(backend, xTrain, null, batchSize,
+                            (d, total) -> bar.update(d, ""));
+                    AnalyticNtk.HostKernels kb = a.computeTiled(backend, xTest, xTrain, batchSize,
+                            (d, total) -> bar.update((long) tiles * tiles + d, ""));
+                    HostMatrix ha = nngp ? ka.nngp() : ka.ntk();
+                    HostMatrix hb = nngp ? kb.nngp() : kb.ntk();
+                    kTrain = backend.fromHost(ha.data(), n, n, DType.F64);
+                    kTest = backend.fromHost(hb.data(), m, n, DType.F64);
+                    what = "analytic " + (nngp ? "NNGP" : "NTK") + " of " + a;
+                }
+            }
+            Tensor yTrain = backend.fromHost(train.oneHot(), n, o, DType.F64);
+            try (GradientDescentMse gd = GradientDescentMse.of(backend, kTrain, yTrain, learningRate, diagReg)) {
+                for (GradientDescentMse.Prediction p : gd.predict(t, f0Train, f0Test, kTest)) {
+                    double[] ftr = backend.toHost(p.train());
+                    double[] fte = backend.toHost(p.test());
+                    rows.add(new double[] {p.t(), mse(ftr, train), accuracy(ftr, train), mse(fte, test),
+                        accuracy(fte, test)});
+                    saved.put("test_" + (rows.size() - 1), NpyArray.ofDoubles(fte, m, o));
+                    p.close();
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        stdout.printf(Locale.ROOT, "%s, η=%s, diag_reg=%s; %s: %d training and %d test samples (%.1f s)%n", what,
+                learningRate, diagReg, train.name().replaceAll("-train$", ""), n, m, seconds);
+        stdout.printf(Locale.ROOT, "%12s %12s %10s %12s %10s%n", "t", "train loss", "train acc", "test loss", "test acc");
+        for (double[] r : rows) {
+            stdout.printf(Locale.ROOT, "%12s %12.6g %10.4f %12.6g %10.4f%n",
+                    Double.isInfinite(r[0]) ? "inf" : java.math.BigDecimal.valueOf(r[0]).stripTrailingZeros()
+                            .toPlainString(), r[1], r[2], r[3], r[4]);
+        }
+        if (out != null) {
+            Map<String, NpyArray> all = new LinkedHashMap<>();
+            all.put("times", NpyArray.ofDoubles(t, t.length));
+            all.putAll(saved);
+            Npz.write(out, all, true);
+            stdout.println("wrote " + out);
+        }
+        stdout.flush();
+        return 0;
+    }
+
+    private double[] parseTimes() {
+        double[] t = new double[times.size()];
+        for (int i = 0; i < t.length; i++) {
+            String s = times.get(i).trim().toLowerCase(Locale.ROOT);
+            try {
+                t[i] = s.equals("inf") || s.equals("infinity") ? Double.POSITIVE_INFINITY : Double.parseDouble(s);
+            } catch (NumberFormatException e) {
+                throw new UsageException("--times: '" + times.get(i) + "' is not a number or inf");
+            }
+            if (!(t[i] >= 0)) {
+                throw new UsageException("--times must be ≥ 0, got " + times.get(i));
+            }
+        }
+        return t;
+    }
+
+    /** The library's MSE: ‖f − y‖² / (2·n·O) with one-hot y. */
+    static double mse(double[] f, Dataset d) {
+        double[] y = d.oneHot();
+        double s = 0;
+        for (int i = 0; i < f.length; i++) {
+            double e = f[i] - y[i];
+            s += e * e;
+        }
+        return s / (2.0 * f.length);
+    }
+
+    static double accuracy(double[] f, Dataset d) {
+        int o = d.classes();
+        int correct = 0;
+        for (int i = 0; i < d.size(); i++) {
+            int best = 0;
+            for (int a = 1; a < o; a++) {
+                if (f[i * o + a] > f[i * o + best]) {
+                    best = a;
+                }
+            }
+            correct += best == d.label(i) ? 1 : 0;
+        }
+        return (double) correct / d.size();
+    }
+}

@@ -1,0 +1,117 @@
+package org.ntk4j.cli;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.style.Styler;
+import org.ntk4j.backend.Backend;
+import org.ntk4j.data.Dataset;
+import org.ntk4j.kernel.EmpiricalNtk;
+import org.ntk4j.kernel.OutputAxes;
+import org.ntk4j.nn.Mlp;
+import org.ntk4j.nn.MlpParams;
+import org.ntk4j.optim.Phase;
+import org.ntk4j.train.IterationEvent;
+import org.ntk4j.tensor.DType;
+import org.ntk4j.tensor.Tensor;
+import org.ntk4j.tensor.TensorScope;
+
+/** The metrics rows and plots of a training run. */
+final class TrainReport {
+
+    /** The columns of {@code metrics.csv}. */
+    static final List<String> COLUMNS = List.of("iteration", "epoch", "seconds", "batch_loss", "train_loss",
+            "train_accuracy", "test_loss", "test_accuracy", "damping", "forward_s", "kernel_s",
+            "solve_s", "backward_s", "update_s", "eval_s");
+
+    private final RunFolder run;
+    private final Backend backend;
+    private final Mlp mlp;
+    private final Dataset sample;
+    private final Map<String, double[]> spectra = new LinkedHashMap<>();
+
+    /**
+     * @param run the run folder
+     * @param backend the backend for the spectrum's kernels
+     * @param mlp the network
+     * @param train the training set
+     * @param spectrumSamples how many training samples the spectrum uses (0: none)
+     */
+    TrainReport(RunFolder run, Backend backend, Mlp mlp, Dataset train, int spectrumSamples) {
+        this.run = run;
+        this.backend = backend;
+        this.mlp = mlp;
+        int n = Math.min(spectrumSamples, train.size());
+        this.sample = n == 0 ? null : train.subset(KernelCommand.range(n), train.name());
+    }
+
+    /** @return one CSV row of an iteration */
+    static Map<String, Double> row(IterationEvent it) {
+        Map<String, Double> r = new LinkedHashMap<>();
+        r.put("iteration", (double) it.iteration());
+        r.put("epoch", (double) it.epoch());
+        r.put("seconds", it.nanos() / 1e9);
+        r.put("batch_loss", it.batchLoss());
+        r.put("train_loss", it.trainLoss());
+        r.put("train_accuracy", it.trainAccuracy());
+        r.put("test_loss", it.testLoss());
+        r.put("test_accuracy", it.testAccuracy());
+        r.put("damping", it.damping());
+        for (Phase p : Phase.values()) {
+            r.put(p.tag() + "_s", it.phases().getOrDefault(p, 0L) / 1e9);
+        }
+        return r;
+    }
+
+    /**
+     * Records the traced empirical NTK's eigenvalues of the sample at some parameters.
+     *
+     * @param label the legend label
+     * @param params the parameters (not modified)
+     */
+    void spectrumAt(String label, MlpParams params) {
+        if (sample == null) {
+            return;
+        }
+        try (TensorScope scope = backend.scope()) {
+            Tensor x = backend.fromHost(sample.features(), sample.size(), sample.dims(), DType.F64);
+            Tensor k = new EmpiricalNtk(mlp).withMeterRegistry(null).compute(params.upload(backend, DType.F64), x,
+                    OutputAxes.TRACED);
+            spectra.put(label, Spectrum.eigenvalues(backend, backend.toHost(k), k.rows()));
+        }
+    }
+
+    /**
+     * Writes {@code spectrum.png} with the spectra recorded so far.
+     *
+     * @throws IOException if writing fails
+     */
+    void writeSpectrum() throws IOException {
+        if (!spectra.isEmpty()) {
+            Plots.spectra(run.file("spectrum.png"), "Empirical NTK eigenvalues (traced, " + sample.size()
+                    + " training samples)", spectra, true);
+        }
+    }
+
+    /**
+     * Writes {@code loss.png}, {@code accuracy.png} and {@code damping.png} from the CSV's rows.
+     *
+     * @param csv the metrics written so far
+     * @throws IOException if writing fails
+     */
+    void plots(MetricsCsv csv) throws IOException {
+        double[] it = csv.column("iteration");
+        List<Plots.Curve> loss = new ArrayList<>();
+        loss.add(new Plots.Curve("batch (before the step)", it, csv.column("batch_loss")));
+        loss.add(new Plots.Curve("train", it, csv.column("train_loss")));
+        loss.add(new Plots.Curve("test", it, csv.column("test_loss")));
+        Plots.lines(run.file("loss.png"), "Loss per iteration", "iteration", "loss (log scale)", true, loss);
+        Plots.lines(run.file("accuracy.png"), "Accuracy per iteration", "iteration", "accuracy", false, List.of(
+                new Plots.Curve("train", it, csv.column("train_accuracy")),
+                new Plots.Curve("test", it, csv.column("test_accuracy"))), Styler.LegendPosition.InsideSE);
+        Plots.lines(run.file("damping.png"), "Damping λ per iteration", "iteration", "λ (log scale)", true,
+                List.of(new Plots.Curve("damping", it, csv.column("damping"))));
+    }
+}
