@@ -28,13 +28,14 @@ else
 fi
 
 echo
-echo "== tests: conformance kit (F32, F64), GPU checks, digits eNTK against EJML, probe and selection"
+echo "== tests: conformance kit (F32, F64), GPU checks, eNTK and proximal-ntk against EJML, probe and selection"
 timeout 200 "$JAVA" -Xmx8g -jar "$HERE/junit-platform-console-standalone.jar" execute \
     --disable-banner --disable-ansi-colors --details=tree --class-path "$CP" \
     --select-class org.ntk4j.backend.cuda.CudaProbeTest \
     --select-class org.ntk4j.backend.cuda.CudaSelectionTest \
     --select-class org.ntk4j.backend.cuda.CudaDeviceTest \
     --select-class org.ntk4j.backend.cuda.CudaDigitsNtkTest \
+    --select-class org.ntk4j.backend.cuda.CudaLibraryAgreementTest \
     --select-class org.ntk4j.backend.cuda.CudaConformanceTest \
     --reports-dir "$LOGS/junit" >"$LOGS/tests.log" 2>&1
 TESTS_RC=$?
