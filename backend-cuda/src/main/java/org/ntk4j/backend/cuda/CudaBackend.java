@@ -335,6 +335,29 @@ public final class CudaBackend implements Backend {
                 to.pointer());
     }
 
+    /** {@inheritDoc} On the device; correctly rounded, so the same as the default's host computation. */
+    @Override
+    public void sqrt(Tensor x, Tensor out) {
+        CudaTensor tx = own(x);
+        CudaTensor to = own(out);
+        DType dtype = Checks.requireSameDType("sqrt", x, out);
+        Checks.requireSameShape("sqrt", x, out);
+        cuda.launch(Kernel.SQRT, dtype, blocks(out.size()), 1, THREADS, 1, out.size(), tx.pointer(), to.pointer());
+    }
+
+    /** {@inheritDoc} On the device; IEEE division, so the same as the default's host computation. */
+    @Override
+    public void divide(Tensor a, Tensor b, Tensor out) {
+        CudaTensor ta = own(a);
+        CudaTensor tb = own(b);
+        CudaTensor to = own(out);
+        DType dtype = Checks.requireSameDType("divide", a, b, out);
+        Checks.requireSameShape("divide", a, b);
+        Checks.requireSameShape("divide", a, out);
+        cuda.launch(Kernel.DIVIDE, dtype, blocks(out.size()), 1, THREADS, 1, out.size(), ta.pointer(), tb.pointer(),
+                to.pointer());
+    }
+
     @Override
     public void addRowVector(Tensor a, Tensor row, Tensor out) {
         CudaTensor ta = own(a);
