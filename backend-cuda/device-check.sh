@@ -15,6 +15,10 @@ CP="$(ls "$HERE"/lib/*.jar | tr '\n' ':')"
 LOGS="$HERE/logs"
 mkdir -p "$LOGS"
 START=$(date +%s)
+# the driver compiles the kernels' PTX for this GPU once and caches the result; keep the cache with the bundle so
+# that it works whatever HOME is, and every backend the tests create after the first loads in milliseconds
+export CUDA_CACHE_PATH="${CUDA_CACHE_PATH:-$HERE/.nv-compute-cache}"
+export CUDA_CACHE_MAXSIZE="${CUDA_CACHE_MAXSIZE:-1073741824}"
 
 echo "ntk4j CUDA device check, $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -srm)"
 if command -v nvidia-smi >/dev/null 2>&1; then
@@ -24,12 +28,14 @@ else
 fi
 
 echo
-echo "== tests: conformance kit (F32, F64), GPU checks, probe and selection"
+echo "== tests: conformance kit (F32, F64), GPU checks, eNTK and proximal-ntk against EJML, probe and selection"
 timeout 200 "$JAVA" -Xmx8g -jar "$HERE/junit-platform-console-standalone.jar" execute \
     --disable-banner --disable-ansi-colors --details=tree --class-path "$CP" \
     --select-class org.ntk4j.backend.cuda.CudaProbeTest \
     --select-class org.ntk4j.backend.cuda.CudaSelectionTest \
     --select-class org.ntk4j.backend.cuda.CudaDeviceTest \
+    --select-class org.ntk4j.backend.cuda.CudaDigitsNtkTest \
+    --select-class org.ntk4j.backend.cuda.CudaLibraryAgreementTest \
     --select-class org.ntk4j.backend.cuda.CudaConformanceTest \
     --reports-dir "$LOGS/junit" >"$LOGS/tests.log" 2>&1
 TESTS_RC=$?

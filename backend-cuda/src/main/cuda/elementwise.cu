@@ -21,6 +21,18 @@ __device__ void affine_body(long long n, double alpha, const T* x, double beta, 
     NTK_FOR_EACH(i, n) { out[i] = a * x[i] + b; }
 }
 
+// NaN where x < 0, as sqrt gives; correctly rounded in both precisions (nvcc's default -prec-sqrt=true).
+template <typename T>
+__device__ void sqrt_body(long long n, const T* x, T* out) {
+    NTK_FOR_EACH(i, n) { out[i] = Math<T>::sqrt(x[i]); }
+}
+
+// IEEE division (nvcc's default -prec-div=true): correctly rounded, ±Inf or NaN for a zero divisor.
+template <typename T>
+__device__ void divide_body(long long n, const T* a, const T* b, T* out) {
+    NTK_FOR_EACH(i, n) { out[i] = a[i] / b[i]; }
+}
+
 // out[i][j] = a[i][j] + row[j] for a row-major matrix with `cols` columns.
 template <typename T>
 __device__ void add_row_vector_body(long long n, int cols, const T* a, const T* row, T* out) {
@@ -74,6 +86,10 @@ __device__ void transpose_body(int rows, int cols, const T* in, T* out) {
     }                                                                                                  \
     extern "C" __global__ void affine_##S(long long n, double alpha, const T* x, double beta, T* out) { \
         affine_body<T>(n, alpha, x, beta, out);                                                        \
+    }                                                                                                  \
+    extern "C" __global__ void sqrt_##S(long long n, const T* x, T* out) { sqrt_body<T>(n, x, out); }      \
+    extern "C" __global__ void divide_##S(long long n, const T* a, const T* b, T* out) {               \
+        divide_body<T>(n, a, b, out);                                                                  \
     }                                                                                                  \
     extern "C" __global__ void add_row_vector_##S(long long n, int cols, const T* a, const T* row,     \
                                                   T* out) {                                            \

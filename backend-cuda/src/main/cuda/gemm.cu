@@ -1,15 +1,18 @@
 // Tiled GEMM on row-major matrices with leading dimensions: C ← alpha·op(A)·op(B) + beta·C, where op(X)
 // is X or Xᵀ; with beta = 0, C is only written (its old contents, even NaN, are ignored).
 //
-// A block of 16×16 threads computes a 64×64 tile of C; each thread holds a 4×4 register block at rows
-// ty + 16·i and columns tx + 16·j. The K dimension advances in slices of 16 staged in shared memory;
-// the loads are laid out so that consecutive threads read consecutive addresses for every transpose case.
+// A block of 16×16 threads computes a 128×128 tile of C; each thread holds an 8×8 register block at rows
+// ty + 16·i and columns tx + 16·j. The K dimension advances in slices of 8 staged in shared memory; the
+// loads are laid out so that consecutive threads read consecutive addresses for every transpose case.
 #include "common.cuh"
 
-#define GEMM_TM 64
-#define GEMM_TN 64
-#define GEMM_TK 16
+#define GEMM_TM 128
+#define GEMM_TN 128
+#define GEMM_TK 8
 #define GEMM_THREADS 256
+// rows (and columns) of C per thread; each thread loads GEMM_LOADS values of each operand per slice
+#define GEMM_R (GEMM_TM / 16)
+#define GEMM_LOADS (GEMM_TM * GEMM_TK / GEMM_THREADS)
 
 template <typename T>
 __device__ void gemm_body(int m, int n, int k, double alphaD, const T* A, int lda, int transA,
@@ -22,19 +25,19 @@ __device__ void gemm_body(int m, int n, int k, double alphaD, const T* A, int ld
     const int row0 = blockIdx.y * GEMM_TM;
     const int col0 = blockIdx.x * GEMM_TN;
 
-    T acc[4][4];
+    T acc[GEMM_R][GEMM_R];
 #pragma unroll
-    for (int i = 0; i < 4; ++i) {
+    for (int i = 0; i < GEMM_R; ++i) {
 #pragma unroll
-        for (int j = 0; j < 4; ++j) {
+        for (int j = 0; j < GEMM_R; ++j) {
             acc[i][j] = (T)0;
         }
     }
 
     for (int k0 = 0; k0 < k; k0 += GEMM_TK) {
-        // op(A)[row0 + i][k0 + p] for i < 64, p < 16: 1024 values, 4 per thread
+        // op(A)[row0 + i][k0 + p] for i < GEMM_TM, p < GEMM_TK: GEMM_LOADS values per thread
 #pragma unroll
-        for (int r = 0; r < 4; ++r) {
+        for (int r = 0; r < GEMM_LOADS; ++r) {
             const int e = tid + GEMM_THREADS * r;
             int i;
             int p;
@@ -53,9 +56,9 @@ __device__ void gemm_body(int m, int n, int k, double alphaD, const T* A, int ld
             }
             As[p][i] = v;
         }
-        // op(B)[k0 + p][col0 + j] for p < 16, j < 64
+        // op(B)[k0 + p][col0 + j] for p < GEMM_TK, j < GEMM_TN
 #pragma unroll
-        for (int r = 0; r < 4; ++r) {
+        for (int r = 0; r < GEMM_LOADS; ++r) {
             const int e = tid + GEMM_THREADS * r;
             int j;
             int p;
@@ -77,20 +80,20 @@ __device__ void gemm_body(int m, int n, int k, double alphaD, const T* A, int ld
         __syncthreads();
 #pragma unroll
         for (int p = 0; p < GEMM_TK; ++p) {
-            T a[4];
-            T b[4];
+            T a[GEMM_R];
+            T b[GEMM_R];
 #pragma unroll
-            for (int i = 0; i < 4; ++i) {
+            for (int i = 0; i < GEMM_R; ++i) {
                 a[i] = As[p][ty + 16 * i];
             }
 #pragma unroll
-            for (int j = 0; j < 4; ++j) {
+            for (int j = 0; j < GEMM_R; ++j) {
                 b[j] = Bs[p][tx + 16 * j];
             }
 #pragma unroll
-            for (int i = 0; i < 4; ++i) {
+            for (int i = 0; i < GEMM_R; ++i) {
 #pragma unroll
-                for (int j = 0; j < 4; ++j) {
+                for (int j = 0; j < GEMM_R; ++j) {
                     acc[i][j] += a[i] * b[j];
                 }
             }
@@ -101,10 +104,10 @@ __device__ void gemm_body(int m, int n, int k, double alphaD, const T* A, int ld
     const T alpha = (T)alphaD;
     const T beta = (T)betaD;
 #pragma unroll
-    for (int i = 0; i < 4; ++i) {
+    for (int i = 0; i < GEMM_R; ++i) {
         const int gi = row0 + ty + 16 * i;
 #pragma unroll
-        for (int j = 0; j < 4; ++j) {
+        for (int j = 0; j < GEMM_R; ++j) {
             const int gj = col0 + tx + 16 * j;
             if (gi < m && gj < n) {
                 const long long idx = (long long)gi * ldc + gj;

@@ -64,7 +64,8 @@ static Entry wrap(void (*f)(A...), bool barriers) {
     {#name "_f32", wrap(&name##_f32, barriers)}, {#name "_f64", wrap(&name##_f64, barriers)}
 
 static const std::map<std::string, Entry> KERNELS = {
-    BOTH(axpby, false), BOTH(hadamard, false), BOTH(affine, false), BOTH(add_row_vector, false),
+    BOTH(axpby, false), BOTH(hadamard, false), BOTH(affine, false), BOTH(sqrt, false), BOTH(divide, false),
+    BOTH(add_row_vector, false),
     BOTH(gather_rows, false), BOTH(transpose, true),
     BOTH(map, false), BOTH(map_derivative, false), BOTH(dual, false),
     BOTH(column_sums_partial, true), BOTH(column_sums_finish, false), BOTH(row_sums_of_squares, true),

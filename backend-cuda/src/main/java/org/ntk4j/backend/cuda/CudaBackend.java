@@ -34,6 +34,8 @@ import org.ntk4j.tensor.TensorScope;
 public final class CudaBackend implements Backend {
 
     static final int THREADS = 256;
+    /** The rows and columns of C per block of the GEMM kernel ({@code GEMM_TM}, {@code GEMM_TN} in gemm.cu). */
+    static final int GEMM_TILE = 128;
     private static final long MAX_BLOCKS = 1 << 16;
     private static final int MAX_GRID_Y = 65535;
 
@@ -288,12 +290,12 @@ public final class CudaBackend implements Backend {
             blas.gemm(dtype, m, n, k, alpha, a, lda, transA, b, ldb, transB, beta, c, ldc);
             return;
         }
-        int gridY = ceilDiv(m, 64);
+        int gridY = ceilDiv(m, GEMM_TILE);
         if (gridY > MAX_GRID_Y) {
             throw new IllegalArgumentException("gemm: " + m + " rows of C exceed the kernel's grid limit of "
-                    + (64L * MAX_GRID_Y));
+                    + ((long) GEMM_TILE * MAX_GRID_Y));
         }
-        cuda.launch(Kernel.GEMM, dtype, ceilDiv(n, 64), gridY, 16, 16, m, n, k, alpha, a, lda, transA ? 1 : 0,
+        cuda.launch(Kernel.GEMM, dtype, ceilDiv(n, GEMM_TILE), gridY, 16, 16, m, n, k, alpha, a, lda, transA ? 1 : 0,
                 b, ldb, transB ? 1 : 0, beta, c, ldc);
     }
 
@@ -330,6 +332,29 @@ public final class CudaBackend implements Backend {
         DType dtype = Checks.requireSameDType("affine", x, out);
         Checks.requireSameShape("affine", x, out);
         cuda.launch(Kernel.AFFINE, dtype, blocks(out.size()), 1, THREADS, 1, out.size(), alpha, tx.pointer(), beta,
+                to.pointer());
+    }
+
+    /** {@inheritDoc} On the device; correctly rounded, so the same as the default's host computation. */
+    @Override
+    public void sqrt(Tensor x, Tensor out) {
+        CudaTensor tx = own(x);
+        CudaTensor to = own(out);
+        DType dtype = Checks.requireSameDType("sqrt", x, out);
+        Checks.requireSameShape("sqrt", x, out);
+        cuda.launch(Kernel.SQRT, dtype, blocks(out.size()), 1, THREADS, 1, out.size(), tx.pointer(), to.pointer());
+    }
+
+    /** {@inheritDoc} On the device; IEEE division, so the same as the default's host computation. */
+    @Override
+    public void divide(Tensor a, Tensor b, Tensor out) {
+        CudaTensor ta = own(a);
+        CudaTensor tb = own(b);
+        CudaTensor to = own(out);
+        DType dtype = Checks.requireSameDType("divide", a, b, out);
+        Checks.requireSameShape("divide", a, b);
+        Checks.requireSameShape("divide", a, out);
+        cuda.launch(Kernel.DIVIDE, dtype, blocks(out.size()), 1, THREADS, 1, out.size(), ta.pointer(), tb.pointer(),
                 to.pointer());
     }
 

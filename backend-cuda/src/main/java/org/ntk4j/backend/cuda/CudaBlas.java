@@ -51,14 +51,40 @@ final class CudaBlas implements AutoCloseable {
     /** C (m×n, row-major) ← alpha·op(A)·op(B) + beta·C; the context must be current. */
     void gemm(DType dtype, int m, int n, int k, double alpha, CUdeviceptr a, int lda, boolean transA,
               CUdeviceptr b, int ldb, boolean transB, double beta, CUdeviceptr c, int ldc) {
-        int opA = transA ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
-        int opB = transB ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
+        ColumnMajorCall call = ColumnMajorCall.of(m, n, k, lda, transA, ldb, transB, ldc);
+        int opFirst = call.transFirst() ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
+        int opSecond = call.transSecond() ? cublasOperation.CUBLAS_OP_T : cublasOperation.CUBLAS_OP_N;
+        // the first cuBLAS operand is B, the second A
         if (dtype == DType.F64) {
-            JCublas2.cublasDgemm(handle, opB, opA, n, m, k, Pointer.to(new double[] {alpha}), b, ldb, a, lda,
-                    Pointer.to(new double[] {beta}), c, ldc);
+            JCublas2.cublasDgemm(handle, opFirst, opSecond, call.m(), call.n(), call.k(), Pointer.to(new double[] {alpha}),
+                    b, call.ldFirst(), a, call.ldSecond(), Pointer.to(new double[] {beta}), c, call.ldc());
         } else {
-            JCublas2.cublasSgemm(handle, opB, opA, n, m, k, Pointer.to(new float[] {(float) alpha}), b, ldb, a, lda,
-                    Pointer.to(new float[] {(float) beta}), c, ldc);
+            JCublas2.cublasSgemm(handle, opFirst, opSecond, call.m(), call.n(), call.k(),
+                    Pointer.to(new float[] {(float) alpha}), b, call.ldFirst(), a, call.ldSecond(),
+                    Pointer.to(new float[] {(float) beta}), c, call.ldc());
+        }
+    }
+
+    /**
+     * The column-major GEMM that computes a row-major one: C = op(A)·op(B) (m×n) is Cᵀ = op(B)ᵀ·op(A)ᵀ (n×m), and a
+     * row-major matrix is its transpose in column-major order with the same leading dimension, so cuBLAS gets B
+     * first and A second, with their transpose flags unchanged, and the sizes n, m, k.
+     *
+     * @param m cuBLAS's m (rows of its column-major result)
+     * @param n cuBLAS's n
+     * @param k cuBLAS's k
+     * @param transFirst whether cuBLAS transposes its first operand (row-major B)
+     * @param ldFirst the first operand's leading dimension
+     * @param transSecond whether cuBLAS transposes its second operand (row-major A)
+     * @param ldSecond the second operand's leading dimension
+     * @param ldc C's leading dimension
+     */
+    record ColumnMajorCall(int m, int n, int k, boolean transFirst, int ldFirst, boolean transSecond, int ldSecond,
+                           int ldc) {
+
+        /** @return the call for the row-major C (m×n) ← op(A)·op(B) with the given leading dimensions */
+        static ColumnMajorCall of(int m, int n, int k, int lda, boolean transA, int ldb, boolean transB, int ldc) {
+            return new ColumnMajorCall(n, m, k, transB, ldb, transA, lda, ldc);
         }
     }
 

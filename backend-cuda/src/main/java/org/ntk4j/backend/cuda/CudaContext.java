@@ -25,6 +25,7 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
+import jcuda.CudaException;
 import jcuda.Pointer;
 import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
@@ -77,14 +78,22 @@ final class CudaContext implements Device {
         }
         cuDeviceGet(device, ordinal);
         cuDevicePrimaryCtxRetain(context, device);
-        cuCtxSetCurrent(context);
-        for (Kernel k : Kernel.values()) {
-            CUmodule module = modules.computeIfAbsent(k.module(), CudaContext::loadModule);
-            for (DType dtype : DType.values()) {
-                CUfunction f = new CUfunction();
-                cuModuleGetFunction(f, module, k.symbol(dtype));
-                functions.computeIfAbsent(dtype, d -> new EnumMap<>(Kernel.class)).put(k, f);
+        try {
+            cuCtxSetCurrent(context);
+            for (Kernel k : Kernel.values()) {
+                CUmodule module = modules.computeIfAbsent(k.module(), CudaContext::loadModule);
+                for (DType dtype : DType.values()) {
+                    CUfunction f = new CUfunction();
+                    cuModuleGetFunction(f, module, k.symbol(dtype));
+                    functions.computeIfAbsent(dtype, d -> new EnumMap<>(Kernel.class)).put(k, f);
+                }
             }
+        } catch (RuntimeException e) {
+            for (CUmodule m : modules.values()) {
+                cuModuleUnload(m);
+            }
+            cuDevicePrimaryCtxRelease(device);
+            throw e;
         }
     }
 
@@ -101,7 +110,13 @@ final class CudaContext implements Device {
         }
         byte[] terminated = Arrays.copyOf(ptx, ptx.length + 1); // cuModuleLoadData wants a C string
         CUmodule module = new CUmodule();
-        cuModuleLoadData(module, terminated);
+        try {
+            cuModuleLoadData(module, terminated);
+        } catch (CudaException e) {
+            int required = CudaProbe.requiredDriverVersion();
+            throw new IllegalStateException("the driver could not load the PTX module " + name + ": " + e.getMessage()
+                    + " (it needs a driver for CUDA " + required / 1000 + "." + (required % 1000) / 10 + " or newer)", e);
+        }
         return module;
     }
 

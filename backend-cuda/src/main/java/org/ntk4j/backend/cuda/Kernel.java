@@ -13,6 +13,8 @@ enum Kernel {
     AXPBY("elementwise", "JDPDPP"),
     HADAMARD("elementwise", "JPPP"),
     AFFINE("elementwise", "JDPDP"),
+    SQRT("elementwise", "JPP"),
+    DIVIDE("elementwise", "JPPP"),
     ADD_ROW_VECTOR("elementwise", "JIPPP"),
     GATHER_ROWS("elementwise", "IIPPP"),
     TRANSPOSE("elementwise", "IIPP"),

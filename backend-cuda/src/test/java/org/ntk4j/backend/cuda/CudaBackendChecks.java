@@ -1,5 +1,6 @@
 package org.ntk4j.backend.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,7 +23,7 @@ import org.ntk4j.tensor.TensorScope;
 
 /**
  * Checks specific to how {@link CudaBackend} is built, on top of the conformance kit: GEMM on shapes that cross
- * the kernel's 64×64×16 tiles, the blocked Cholesky on sizes around its block of 32 (reading only the lower
+ * the kernel's 128×128×8 tiles, the blocked Cholesky on sizes around its block of 32 (reading only the lower
  * triangle, naming the failing pivot), and device memory returned when tensors and scopes close. References
  * are the EJML backend in F64; F32 inputs are rounded to float before the reference sees them. Subclasses say
  * where the kernels run: on a GPU, or on the CPU emulator.
@@ -97,7 +98,7 @@ abstract class CudaBackendChecks {
     @EnumSource(DType.class)
     @DisplayName("multiplies matrices in all four transpose cases, across tile edges, with and without beta")
     void gemm(DType dtype) {
-        int[][] shapes = {{1, 1, 1}, {3, 5, 2}, {65, 70, 17}, {130, 3, 129}, {64, 64, 16}, {1, 97, 40}};
+        int[][] shapes = {{1, 1, 1}, {3, 5, 2}, {129, 70, 17}, {130, 3, 9}, {128, 128, 8}, {1, 257, 40}, {200, 131, 64}};
         try (TensorScope scope = cuda.scope()) {
             for (int[] s : shapes) {
                 int m = s[0];
@@ -186,6 +187,33 @@ abstract class CudaBackendChecks {
             NotPositiveDefiniteException e = assertThrows(NotPositiveDefiniteException.class,
                     () -> cuda.choleskySolve(ca, b, b));
             assertTrue(e.getMessage().contains("pivot 35"), e.getMessage());
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    @DisplayName("takes square roots and quotients on the device exactly as the host defaults do, also in place")
+    void sqrtAndDivide(DType dtype) {
+        double[] a = {4, 2, 0, -1, 1e-300, 7.25, Double.POSITIVE_INFINITY, 3};
+        double[] b = {2, 3, 0, 0, -0.0, 1e-3, 2, Double.NaN};
+        double[] sqrt = new double[a.length];
+        double[] quotient = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            double x = dtype == DType.F32 ? (float) a[i] : a[i];
+            double y = dtype == DType.F32 ? (float) b[i] : b[i];
+            sqrt[i] = dtype == DType.F32 ? (float) Math.sqrt(x) : Math.sqrt(x);
+            quotient[i] = dtype == DType.F32 ? (float) (x / y) : x / y;
+        }
+        try (TensorScope scope = cuda.scope()) {
+            Tensor ta = onCuda(a, 2, 4, dtype);
+            Tensor tb = onCuda(b, 2, 4, dtype);
+            Tensor out = cuda.zeros(2, 4, dtype);
+            cuda.sqrt(ta, out);
+            assertArrayEquals(sqrt, cuda.toHost(out), "sqrt");
+            cuda.divide(ta, tb, out);
+            assertArrayEquals(quotient, cuda.toHost(out), "divide");
+            cuda.divide(ta, tb, ta);
+            assertArrayEquals(quotient, cuda.toHost(ta), "divide in place");
         }
     }
 

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import org.ntk4j.backend.Activation;
 import org.ntk4j.backend.Availability;
 import org.ntk4j.backend.Backend;
 import org.ntk4j.backend.BackendOptions;
@@ -16,8 +15,7 @@ import org.ntk4j.tensor.TensorScope;
 /**
  * The GPU benchmark run by {@code device-check.sh}: GEMM GFLOP/s at 4096² and 8192² in F32 and F64, and the
  * traced empirical NTK of N inputs of dimension 784 through an MLP 784-2048-2048-10 (ReLU, NTK
- * parameterization), computed from per-layer Grams as the library does: per output, one backward pass for the
- * deltas, and Θ = (1/O)·Σ_a Σ_l (δ_a^l·δ_a^lᵀ) ⊙ ((σ_w²/n_l)·X^l·X^lᵀ + σ_b²). The first 128 rows of the
+ * parameterization) by {@link TracedNtk}. The first 128 rows of the
  * kernel are recomputed on the EJML backend and compared. Prints one line per measurement, then exits with 0,
  * or with 2 and the probe's reason when there is no device.
  *
@@ -26,8 +24,6 @@ import org.ntk4j.tensor.TensorScope;
 public final class CudaBenchmark {
 
     private static final int[] WIDTHS = {784, 2048, 2048, 10};
-    private static final double SIGMA_W = Math.sqrt(2);
-    private static final double SIGMA_B = 0.1;
     private static final int CHECK_ROWS = 128;
 
     private CudaBenchmark() {
@@ -98,99 +94,12 @@ public final class CudaBenchmark {
         }
     }
 
-    /** The MLP's weights and biases, drawn on the host so that every backend gets the same ones. */
-    private static double[][] parameters() {
-        SplittableRandom r = new SplittableRandom(42);
-        double[][] p = new double[2 * (WIDTHS.length - 1)][];
-        for (int l = 0; l + 1 < WIDTHS.length; l++) {
-            double[] w = new double[WIDTHS[l] * WIDTHS[l + 1]];
-            for (int i = 0; i < w.length; i++) {
-                w[i] = gaussian(r);
-            }
-            double[] b = new double[WIDTHS[l + 1]];
-            for (int i = 0; i < b.length; i++) {
-                b[i] = gaussian(r);
-            }
-            p[2 * l] = w;
-            p[2 * l + 1] = b;
-        }
-        return p;
-    }
-
-    private static double gaussian(SplittableRandom r) {
-        double u = r.nextDouble();
-        double v = r.nextDouble();
-        return Math.sqrt(-2 * Math.log1p(-u)) * Math.cos(2 * Math.PI * v);
-    }
-
-    /**
-     * The traced empirical NTK of the MLP on the given inputs.
-     *
-     * @return a new n×n tensor
-     */
-    static Tensor traced(Backend b, double[] inputs, int n, double[][] params, DType dtype) {
-        int layers = WIDTHS.length - 1;
-        int outputs = WIDTHS[layers];
-        try (TensorScope scope = b.scope()) {
-            Tensor[] x = new Tensor[layers];       // layer inputs
-            Tensor[] dphi = new Tensor[layers];    // φ'(z) of the hidden pre-activations
-            Tensor[] w = new Tensor[layers];
-            x[0] = b.fromHost(inputs, n, WIDTHS[0], dtype);
-            for (int l = 0; l < layers; l++) {
-                w[l] = b.fromHost(params[2 * l], WIDTHS[l], WIDTHS[l + 1], dtype);
-                Tensor bias = b.fromHost(params[2 * l + 1], 1, WIDTHS[l + 1], dtype);
-                Tensor z = b.denseForward(x[l], w[l], bias, SIGMA_W / Math.sqrt(WIDTHS[l]), SIGMA_B);
-                if (l + 1 < layers) {
-                    dphi[l] = b.zeros(n, WIDTHS[l + 1], dtype);
-                    b.mapDerivative(Activation.RELU, z, dphi[l]);
-                    x[l + 1] = b.zeros(n, WIDTHS[l + 1], dtype);
-                    b.map(Activation.RELU, z, x[l + 1]);
-                }
-                z.close();
-            }
-            // Σ_a δ_a^l·δ_a^lᵀ per layer; the output layer's deltas are one-hot, their Gram is 1 for every pair
-            Tensor[] deltaGram = new Tensor[layers];
-            for (int l = 0; l + 1 < layers; l++) {
-                deltaGram[l] = b.zeros(n, n, dtype);
-            }
-            for (int a = 0; a < outputs; a++) {
-                try (TensorScope perOutput = b.scope()) {
-                    double[] oneHot = new double[n * outputs];
-                    for (int i = 0; i < n; i++) {
-                        oneHot[i * outputs + a] = 1;
-                    }
-                    Tensor delta = b.fromHost(oneHot, n, outputs, dtype);
-                    for (int l = layers - 1; l > 0; l--) {
-                        Tensor g = b.zeros(n, WIDTHS[l], dtype);
-                        b.gemm(SIGMA_W / Math.sqrt(WIDTHS[l]), delta, false, w[l], true, 0, g);
-                        b.hadamard(g, dphi[l - 1], g);
-                        delta = g;
-                        b.gemm(1, delta, false, delta, true, 1, deltaGram[l - 1]);
-                    }
-                }
-            }
-            Tensor theta = b.zeros(n, n, dtype);
-            for (int l = 0; l < layers; l++) {
-                Tensor inputGram = b.gram(x[l]);
-                double inputScale = SIGMA_W * SIGMA_W / WIDTHS[l];
-                if (l + 1 < layers) {
-                    b.ntkLayerAccumulate(deltaGram[l], inputGram, inputScale, SIGMA_B * SIGMA_B, theta);
-                } else {
-                    b.affine(inputScale * outputs, inputGram, SIGMA_B * SIGMA_B * outputs, inputGram);
-                    b.axpby(1, theta, 1, inputGram, theta);
-                }
-            }
-            b.scale(1.0 / outputs, theta, theta);
-            return scope.keep(theta);
-        }
-    }
-
     private static String entk(Backend gpu, int n, DType dtype) {
-        double[][] params = parameters();
+        double[][] params = TracedNtk.parameters(WIDTHS, 42);
         double[] inputs = random(n * WIDTHS[0], 7);
         try (TensorScope scope = gpu.scope()) {
             long t0 = System.nanoTime();
-            Tensor theta = traced(gpu, inputs, n, params, dtype);
+            Tensor theta = TracedNtk.traced(gpu, WIDTHS, inputs, n, params, dtype);
             sync(gpu, theta);
             double seconds = (System.nanoTime() - t0) / 1e9;
             int[] first = new int[CHECK_ROWS];
@@ -202,7 +111,7 @@ public final class CudaBenchmark {
             System.arraycopy(inputs, 0, sub, 0, sub.length);
             double maxRel;
             try (Backend ejml = new EjmlBackendProvider().create(BackendOptions.defaults());
-                 Tensor ref = traced(ejml, sub, CHECK_ROWS, params, DType.F64)) {
+                 Tensor ref = TracedNtk.traced(ejml, WIDTHS, sub, CHECK_ROWS, params, DType.F64)) {
                 double[] r = ejml.toHost(ref);
                 double scale = 0;
                 for (double v : r) {

@@ -123,6 +123,14 @@ class KernelSourcesTest {
     }
 
     @Test
+    @DisplayName("uses the host's GEMM tile")
+    void gemmTile() throws IOException {
+        String source = Files.readString(CUDA_SOURCES.resolve("gemm.cu"));
+        assertTrue(source.contains("#define GEMM_TM " + CudaBackend.GEMM_TILE + "\n"));
+        assertTrue(source.contains("#define GEMM_TN " + CudaBackend.GEMM_TILE + "\n"));
+    }
+
+    @Test
     @DisplayName("uses the host's Cholesky block size")
     void choleskyBlock() throws IOException {
         String source = Files.readString(CUDA_SOURCES.resolve("cholesky.cu"));
