@@ -72,7 +72,9 @@ class PrometheusRoundTripTest {
                     System.getProperty("java.class.path"), Ntk4j.class.getName(), "train", "--quiet",
                     "--metrics-port", String.valueOf(metricsPort), "--hold", "--run-dir", tmp.resolve("run").toString()));
             cmd.addAll(TrainCommandTest.SHORT_RUN);
-            cmd.addAll(List.of("--iterations", "150")); // several seconds: many scrapes see the counter rise
+            // Long enough (about 10 s on an idle machine at 1.4 s per 150 iterations) that Prometheus, scraping every
+            // second, sees the counter at several values while training runs: it must rise between two scrapes.
+            cmd.addAll(List.of("--iterations", "1000"));
             train = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(tmp.resolve("train.log").toFile()).start();
 
