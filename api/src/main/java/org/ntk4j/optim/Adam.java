@@ -119,28 +119,15 @@ public final class Adam implements GradientOptimizer<Adam.State> {
     }
 
     /** Provides {@code adam}; options {@code lr}, {@code b1}, {@code b2}, {@code eps}. */
-    public static final class Provider implements OptimizerProvider {
+    public static final class Provider extends BuiltInProvider {
         /** Public for the service loader. */
         public Provider() {
-        }
-
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public Map<String, String> options() {
-            return Map.of("lr", "step size (default 0.001)",
+            super(NAME, Map.of("lr", "step size (default 0.001)",
                     "b1", "first-moment decay (default 0.9)",
                     "b2", "second-moment decay (default 0.999)",
-                    "eps", "denominator offset (default 1e-8)");
-        }
-
-        @Override
-        public Optimizer<?> create(OptimizerOptions options) {
-            return new Adam(options.getDouble("lr", 1e-3), options.getDouble("b1", 0.9),
-                    options.getDouble("b2", 0.999), options.getDouble("eps", 1e-8));
+                    "eps", "denominator offset (default 1e-8)"),
+                    options -> new Adam(options.getDouble("lr", 1e-3), options.getDouble("b1", 0.9),
+                            options.getDouble("b2", 0.999), options.getDouble("eps", 1e-8)));
         }
     }
 }

@@ -80,27 +80,14 @@ public final class Momentum implements GradientOptimizer<Momentum.State> {
     }
 
     /** Provides {@code momentum}; options {@code lr}, {@code momentum}, {@code nesterov}. */
-    public static final class Provider implements OptimizerProvider {
+    public static final class Provider extends BuiltInProvider {
         /** Public for the service loader. */
         public Provider() {
-        }
-
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public Map<String, String> options() {
-            return Map.of("lr", "step size (default 0.01)",
+            super(NAME, Map.of("lr", "step size (default 0.01)",
                     "momentum", "decay of the velocity, in [0, 1) (default 0.9)",
-                    "nesterov", "Nesterov's look-ahead form (default false)");
-        }
-
-        @Override
-        public Optimizer<?> create(OptimizerOptions options) {
-            return new Momentum(options.getDouble("lr", 0.01), options.getDouble("momentum", 0.9),
-                    options.getBoolean("nesterov", false));
+                    "nesterov", "Nesterov's look-ahead form (default false)"),
+                    options -> new Momentum(options.getDouble("lr", 0.01), options.getDouble("momentum", 0.9),
+                            options.getBoolean("nesterov", false)));
         }
     }
 }

@@ -285,19 +285,10 @@ public final class ProximalNtk implements Optimizer<ProximalNtk.State> {
     }
 
     /** Provides {@code proximal-ntk}. */
-    public static final class Provider implements OptimizerProvider {
+    public static final class Provider extends BuiltInProvider {
         /** Public for the service loader. */
         public Provider() {
-        }
-
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public Map<String, String> options() {
-            return Map.of("lr", "step scale η on Δθ (default 1)",
+            super(NAME, Map.of("lr", "step scale η on Δθ (default 1)",
                     "damping", "initial damping λ (default 1e-3)",
                     "relative", "λ relative to the kernel's mean diagonal (default true)",
                     "adaptive", "Levenberg–Marquardt accept/reject and adaptation (default true)",
@@ -305,11 +296,10 @@ public final class ProximalNtk implements Optimizer<ProximalNtk.State> {
                     "grow", "damping factor after a rejected step (default 4)",
                     "max-rejections", "retries per iteration before giving up (default 6)",
                     "min-damping", "lower bound on the damping (default 1e-9)",
-                    "max-damping", "upper bound on the damping (default 1e9)");
+                    "max-damping", "upper bound on the damping (default 1e9)"), Provider::fromOptions);
         }
 
-        @Override
-        public Optimizer<?> create(OptimizerOptions o) {
+        private static ProximalNtk fromOptions(OptimizerOptions o) {
             ProximalNtk d = defaults();
             return new ProximalNtk(o.getDouble("lr", d.learningRate), o.getDouble("damping", d.damping),
                     o.getBoolean("relative", d.relative), o.getBoolean("adaptive", d.adaptive),

@@ -71,24 +71,10 @@ public final class Sgd implements GradientOptimizer<Sgd.State> {
     }
 
     /** Provides {@code sgd}; option {@code lr}. */
-    public static final class Provider implements OptimizerProvider {
+    public static final class Provider extends BuiltInProvider {
         /** Public for the service loader. */
         public Provider() {
-        }
-
-        @Override
-        public String name() {
-            return NAME;
-        }
-
-        @Override
-        public Map<String, String> options() {
-            return Map.of("lr", "step size (default 0.01)");
-        }
-
-        @Override
-        public Optimizer<?> create(OptimizerOptions options) {
-            return new Sgd(options.getDouble("lr", 0.01));
+            super(NAME, Map.of("lr", "step size (default 0.01)"), options -> new Sgd(options.getDouble("lr", 0.01)));
         }
     }
 }

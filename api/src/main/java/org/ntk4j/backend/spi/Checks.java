@@ -87,6 +87,40 @@ public final class Checks {
     }
 
     /**
+     * @param op the operation's name
+     * @param out the output tensor (not modified)
+     * @param inputs the input tensors (not modified)
+     * @throws IllegalArgumentException if the output is the same tensor as one of the inputs
+     */
+    public static void requireDistinct(String op, Tensor out, Tensor... inputs) {
+        for (Tensor t : inputs) {
+            if (t == out) {
+                throw new IllegalArgumentException(op + ": output must not alias an input");
+            }
+        }
+    }
+
+    /**
+     * The shape and aliasing checks of {@code Backend.dualMap}: q1 is k12.rows()×1, q2 is k12.cols()×1, both
+     * outputs have k12's shape, and neither output is an input or the other output.
+     *
+     * @param k12 the cross covariances (not modified)
+     * @param q1 the first variances (not modified)
+     * @param q2 the second variances (not modified)
+     * @param outK the kernel output (not modified)
+     * @param outKdot the derivative kernel output (not modified)
+     * @throws IllegalArgumentException naming the argument whose shape is wrong, or the aliasing
+     */
+    public static void requireDualMapArguments(Tensor k12, Tensor q1, Tensor q2, Tensor outK, Tensor outKdot) {
+        requireShape("dualMap q1", q1, k12.rows(), 1);
+        requireShape("dualMap q2", q2, k12.cols(), 1);
+        requireSameShape("dualMap outK", k12, outK);
+        requireSameShape("dualMap outKdot", k12, outKdot);
+        requireDistinct("dualMap", outK, outKdot, k12, q1, q2);
+        requireDistinct("dualMap", outKdot, k12, q1, q2);
+    }
+
+    /**
      * @param what the argument's name
      * @param length the host array's length
      * @param rows rows

@@ -251,7 +251,7 @@ public final class EjmlBackend implements Backend {
         double[] da = own(a).data();
         double[] d = own(out).data();
         Checks.requireShape("columnSums out", out, 1, a.cols());
-        requireDistinct("columnSums", a, out);
+        Checks.requireDistinct("columnSums", a, out);
         int rows = a.rows();
         int cols = a.cols();
         Arrays.fill(d, 0);
@@ -268,7 +268,7 @@ public final class EjmlBackend implements Backend {
         double[] da = own(a).data();
         double[] d = own(out).data();
         Checks.requireShape("rowSumsOfSquares out", out, a.rows(), 1);
-        requireDistinct("rowSumsOfSquares", a, out);
+        Checks.requireDistinct("rowSumsOfSquares", a, out);
         int cols = a.cols();
         forEach(a.rows(), i -> {
             double s = 0;
@@ -314,12 +314,7 @@ public final class EjmlBackend implements Backend {
         double[] d2 = own(q2).data();
         double[] ok = own(outK).data();
         double[] okd = own(outKdot).data();
-        Checks.requireShape("dualMap q1", q1, k12.rows(), 1);
-        Checks.requireShape("dualMap q2", q2, k12.cols(), 1);
-        Checks.requireSameShape("dualMap outK", k12, outK);
-        Checks.requireSameShape("dualMap outKdot", k12, outKdot);
-        requireDistinct("dualMap", outK, outKdot, k12, q1, q2);
-        requireDistinct("dualMap", outKdot, k12, q1, q2);
+        Checks.requireDualMapArguments(k12, q1, q2, outK, outKdot);
         int cols = k12.cols();
         int rows = k12.rows();
         boolean cheap = ActivationDuals.hasClosedForm(f);
@@ -336,14 +331,6 @@ public final class EjmlBackend implements Backend {
                 okd[idx] = pair[1];
             }
         });
-    }
-
-    private static void requireDistinct(String op, Tensor out, Tensor... inputs) {
-        for (Tensor t : inputs) {
-            if (t == out) {
-                throw new IllegalArgumentException(op + ": output must not alias an input");
-            }
-        }
     }
 
     // ---------------------------------------------------------------------------------- linear algebra

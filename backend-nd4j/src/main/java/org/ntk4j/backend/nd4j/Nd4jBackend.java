@@ -274,7 +274,7 @@ public final class Nd4jBackend implements Backend {
         INDArray mo = arr(out);
         Checks.requireSameDType("columnSums", a, out);
         Checks.requireShape("columnSums out", out, 1, a.cols());
-        requireDistinct("columnSums", out, a);
+        Checks.requireDistinct("columnSums", out, a);
         Nd4j.exec(new Sum(ma, mo, true, 0));
     }
 
@@ -284,7 +284,7 @@ public final class Nd4jBackend implements Backend {
         INDArray mo = arr(out);
         Checks.requireSameDType("rowSumsOfSquares", a, out);
         Checks.requireShape("rowSumsOfSquares out", out, a.rows(), 1);
-        requireDistinct("rowSumsOfSquares", out, a);
+        Checks.requireDistinct("rowSumsOfSquares", out, a);
         if (a.cols() == 1) {
             // ND4J's reduction along a dimension of length 1 does not write its output: square instead
             Nd4j.exec(new MulOp(ma, ma, mo));
@@ -328,21 +328,8 @@ public final class Nd4jBackend implements Backend {
         INDArray ok = arr(outK);
         INDArray okd = arr(outKdot);
         Checks.requireSameDType("dualMap", k12, q1, q2, outK, outKdot);
-        Checks.requireShape("dualMap q1", q1, k12.rows(), 1);
-        Checks.requireShape("dualMap q2", q2, k12.cols(), 1);
-        Checks.requireSameShape("dualMap outK", k12, outK);
-        Checks.requireSameShape("dualMap outKdot", k12, outKdot);
-        requireDistinct("dualMap", outK, outKdot, k12, q1, q2);
-        requireDistinct("dualMap", outKdot, k12, q1, q2);
+        Checks.requireDualMapArguments(k12, q1, q2, outK, outKdot);
         Nd4jActivations.dual(f, mk, m1, m2, ok, okd);
-    }
-
-    static void requireDistinct(String op, Tensor out, Tensor... inputs) {
-        for (Tensor t : inputs) {
-            if (t == out) {
-                throw new IllegalArgumentException(op + ": output must not alias an input");
-            }
-        }
     }
 
     // ---------------------------------------------------------------------------------- linear algebra

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,12 +62,7 @@ class EmpiricalNtkTest {
     }
 
     static Tensor inputs(long seed, int n, int d) {
-        SplittableRandom r = new SplittableRandom(seed);
-        double[] x = new double[n * d];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = r.nextDouble(-1, 1);
-        }
-        return be.fromHost(x, n, d, DType.F64);
+        return be.fromHost(TestBackends.uniform(seed, n * d, 1), n, d, DType.F64);
     }
 
     /** The explicit Jacobian, N·O × P, one row per (sample i, output a) at i·O + a, by one vjp per row. */

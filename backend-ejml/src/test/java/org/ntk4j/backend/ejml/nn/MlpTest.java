@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,12 +40,7 @@ class MlpTest {
     }
 
     static double[] randn(long seed, int n) {
-        SplittableRandom r = new SplittableRandom(seed);
-        double[] x = new double[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = r.nextDouble(-1, 1) * 1.5;
-        }
-        return x;
+        return TestBackends.uniform(seed, n, 1.5);
     }
 
     /** Host reference forward pass: plain loops, independent of the backend. */

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -40,12 +39,7 @@ class PredictTest {
     }
 
     static double[] rand(long seed, int n) {
-        SplittableRandom r = new SplittableRandom(seed);
-        double[] x = new double[n];
-        for (int i = 0; i < n; i++) {
-            x[i] = r.nextDouble(-1, 1);
-        }
-        return x;
+        return TestBackends.uniform(seed, n, 1);
     }
 
     /** Host matrix product a (r×m) · b (m×c). */
