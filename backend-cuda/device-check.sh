@@ -43,7 +43,7 @@ tail -n 16 "$LOGS/tests.log"
 
 echo
 echo "== benchmark"
-timeout 200 "$JAVA" -Xmx24g -cp "$CP" org.ntk4j.backend.cuda.CudaBenchmark "${ENTK_N:-8192}" 2>&1 | tee "$LOGS/benchmark.log"
+timeout 320 "$JAVA" -Xmx24g -cp "$CP" org.ntk4j.backend.cuda.CudaBenchmark "${ENTK_N:-8192}" 2>&1 | tee "$LOGS/benchmark.log"
 BENCH_RC=${PIPESTATUS[0]}
 
 count() { # count WORD: the number JUnit's summary gives for "tests WORD"

@@ -1,5 +1,6 @@
 package org.ntk4j.backend.spi;
 
+import java.util.List;
 import org.ntk4j.tensor.DType;
 import org.ntk4j.tensor.Tensor;
 
@@ -133,5 +134,52 @@ public final class Checks {
             throw new IllegalArgumentException(what + " has " + length + " values, expected " + rows + "×" + cols
                     + " = " + (long) rows * cols);
         }
+    }
+
+    /**
+     * The rule for {@code concatRows}: at least one part, all with the same column count and dtype, and no more
+     * rows in all than an int holds.
+     *
+     * @param op the operation's name, for the message
+     * @param parts the tensors to stack (not modified)
+     * @return the number of rows of the result
+     * @throws IllegalArgumentException naming the problem: no parts, the differing shapes or dtypes, or the total
+     */
+    public static int requireConcatRows(String op, List<Tensor> parts) {
+        if (parts.isEmpty()) {
+            throw new IllegalArgumentException(op + ": no tensors");
+        }
+        Tensor first = parts.get(0);
+        long rows = 0;
+        for (Tensor p : parts) {
+            if (p.cols() != first.cols()) {
+                throw new IllegalArgumentException(op + ": column counts differ, " + first.shape() + " vs "
+                        + p.shape());
+            }
+            rows += p.rows();
+        }
+        requireSameDType(op, parts.toArray(new Tensor[0]));
+        if (rows > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(op + ": " + rows + " rows in all, more than an int holds");
+        }
+        return (int) rows;
+    }
+
+    /**
+     * The rule for solving A·X = B into {@code out}: one dtype, A square, B with A's rows, out shaped as B.
+     *
+     * @param op the operation's name, for the message
+     * @param a A (not modified)
+     * @param b B (not modified)
+     * @param out the result (not modified)
+     * @throws IllegalArgumentException naming the shape or dtype that does not fit
+     */
+    public static void requireSquareSystem(String op, Tensor a, Tensor b, Tensor out) {
+        requireSameDType(op, a, b, out);
+        if (a.rows() != a.cols()) {
+            throw new IllegalArgumentException(op + ": A must be square, got " + a.shape());
+        }
+        requireShape(op + " B", b, a.rows(), b.cols());
+        requireSameShape(op + " out", b, out);
     }
 }

@@ -227,24 +227,12 @@ public final class CudaBackend implements Backend {
 
     @Override
     public Tensor concatRows(List<Tensor> parts) {
-        if (parts.isEmpty()) {
-            throw new IllegalArgumentException("concatRows: no tensors");
-        }
-        Tensor first = parts.get(0);
-        long rows = 0;
         for (Tensor p : parts) {
             own(p);
-            if (p.cols() != first.cols()) {
-                throw new IllegalArgumentException("concatRows: column counts differ, " + first.shape() + " vs "
-                        + p.shape());
-            }
-            rows += p.rows();
         }
-        Checks.requireSameDType("concatRows", parts.toArray(new Tensor[0]));
-        if (rows > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("concatRows: " + rows + " rows in all, more than an int holds");
-        }
-        CudaTensor out = allocate((int) rows, first.cols(), first.dtype());
+        int rows = Checks.requireConcatRows("concatRows", parts);
+        Tensor first = parts.get(0);
+        CudaTensor out = allocate(rows, first.cols(), first.dtype());
         long offset = 0;
         for (Tensor p : parts) {
             CudaTensor c = own(p);

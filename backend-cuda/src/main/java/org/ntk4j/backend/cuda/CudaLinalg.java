@@ -37,17 +37,8 @@ final class CudaLinalg {
         this.cuda = cuda;
     }
 
-    private static void requireSquareSystem(String op, Tensor a, Tensor b, Tensor out) {
-        Checks.requireSameDType(op, a, b, out);
-        if (a.rows() != a.cols()) {
-            throw new IllegalArgumentException(op + ": A must be square, got " + a.shape());
-        }
-        Checks.requireShape(op + " B", b, a.rows(), b.cols());
-        Checks.requireSameShape(op + " out", b, out);
-    }
-
     void choleskySolve(CudaTensor a, CudaTensor b, CudaTensor out) {
-        requireSquareSystem("choleskySolve", a, b, out);
+        Checks.requireSquareSystem("choleskySolve", a, b, out);
         CudaBackend.requireDistinct("choleskySolve", out, a);
         int n = a.rows();
         int cols = b.cols();
@@ -130,7 +121,7 @@ final class CudaLinalg {
     }
 
     void luSolve(CudaTensor a, CudaTensor b, CudaTensor out) {
-        requireSquareSystem("luSolve", a, b, out);
+        Checks.requireSquareSystem("luSolve", a, b, out);
         DMatrixRMaj ma = new DMatrixRMaj(a.rows(), a.cols(), true, backend.toHost(a));
         DMatrixRMaj mb = new DMatrixRMaj(b.rows(), b.cols(), true, backend.toHost(b));
         LUDecompositionAlt_DDRM lu = new LUDecompositionAlt_DDRM();

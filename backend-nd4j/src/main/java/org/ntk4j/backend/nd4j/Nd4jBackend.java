@@ -142,20 +142,11 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public Tensor concatRows(List<Tensor> parts) {
-        if (parts.isEmpty()) {
-            throw new IllegalArgumentException("concatRows: no tensors");
-        }
-        Tensor first = parts.get(0);
-        int rows = 0;
         for (Tensor p : parts) {
             arr(p);
-            if (p.cols() != first.cols()) {
-                throw new IllegalArgumentException("concatRows: column counts differ, " + first.shape() + " vs "
-                        + p.shape());
-            }
-            rows += p.rows();
         }
-        Checks.requireSameDType("concatRows", parts.toArray(new Tensor[0]));
+        int rows = Checks.requireConcatRows("concatRows", parts);
+        Tensor first = parts.get(0);
         INDArray out = Nd4jMemory.zeros(rows, first.cols(), first.dtype());
         org.bytedeco.javacpp.Pointer to = out.data().addressPointer();
         long offset = 0;

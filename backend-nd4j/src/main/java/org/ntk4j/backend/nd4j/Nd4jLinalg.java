@@ -21,7 +21,7 @@ final class Nd4jLinalg {
         INDArray ma = backend.arr(a);
         INDArray mb = backend.arr(b);
         INDArray mo = backend.arr(out);
-        requireSquareSystem("choleskySolve", a, b, out);
+        Checks.requireSquareSystem("choleskySolve", a, b, out);
         INDArray factor = Nd4jMemory.copy(ma);
         try {
             int info = Nd4jNative.potrf(factor);
@@ -47,7 +47,7 @@ final class Nd4jLinalg {
         INDArray ma = backend.arr(a);
         INDArray mb = backend.arr(b);
         INDArray mo = backend.arr(out);
-        requireSquareSystem("luSolve", a, b, out);
+        Checks.requireSquareSystem("luSolve", a, b, out);
         INDArray lu = Nd4jMemory.copy(ma);
         INDArray x = mo == mb ? Nd4jMemory.copy(mb) : mo;
         try {
@@ -101,15 +101,6 @@ final class Nd4jLinalg {
             Nd4jMemory.free(values);
             Nd4jMemory.free(vectors);
         }
-    }
-
-    private static void requireSquareSystem(String op, Tensor a, Tensor b, Tensor out) {
-        Checks.requireSameDType(op, a, b, out);
-        if (a.rows() != a.cols()) {
-            throw new IllegalArgumentException(op + ": A must be square, got " + a.shape());
-        }
-        Checks.requireShape(op + " B", b, a.rows(), b.cols());
-        Checks.requireSameShape(op + " out", b, out);
     }
 
     private static void requireOk(String op, String routine, int info) {
