@@ -17,14 +17,27 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
             err.println("Try 'ntk4j " + cl.getCommandName() + " --help' for the options.");
             return CommandLine.ExitCode.USAGE;
         }
-        err.println("ntk4j " + cl.getCommandName() + ": error: " + oneLine(ex));
-        if (verbose(parsed)) {
+        boolean verbose = verbose(parsed);
+        // one line; only for what looks like a defect (not bad data, I/O or an unavailable backend) does it
+        // point to the stack trace
+        err.println("ntk4j " + cl.getCommandName() + ": error: " + oneLine(ex)
+                + (verbose || expected(ex) ? "" : " (--verbose shows the stack trace)"));
+        if (verbose) {
             ex.printStackTrace(err);
-        } else {
-            err.println("(run with --verbose for the stack trace)");
         }
         err.flush();
         return CommandLine.ExitCode.SOFTWARE;
+    }
+
+    /**
+     * @param ex a failure
+     * @return whether its message alone explains it: bad input, I/O, an unavailable backend, a failed solve
+     */
+    static boolean expected(Throwable ex) {
+        return ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException
+                || ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
+                || ex instanceof org.ntk4j.backend.BackendUnavailableException
+                || ex instanceof ArithmeticException || ex instanceof OutOfMemoryError;
     }
 
     /** The exception's message, or its type, with causes that add something appended. */
