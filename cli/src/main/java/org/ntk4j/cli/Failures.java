@@ -45,7 +45,7 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
         StringBuilder sb = new StringBuilder();
         String last = null;
         for (Throwable t = ex; t != null && sb.length() < 400; t = t.getCause()) {
-            String m = t.getMessage();
+            String m = t instanceof java.nio.file.FileSystemException fs ? fileProblem(fs) : t.getMessage();
             String part = m == null || m.isBlank() ? t.getClass().getSimpleName() : m.replaceAll("\\s*\\R\\s*", " ");
             if (t instanceof OutOfMemoryError) {
                 part = "out of memory (" + part + "); raise -Xmx through JAVA_OPTS or use a smaller data set";
@@ -56,6 +56,17 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
             }
         }
         return sb.toString();
+    }
+
+    /** "no such file: x.npz" rather than the bare path that NoSuchFileException and its kind carry. */
+    private static String fileProblem(java.nio.file.FileSystemException e) {
+        String what = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                : e instanceof java.nio.file.NotDirectoryException ? "not a folder"
+                : e instanceof java.nio.file.FileAlreadyExistsException ? "already exists"
+                : e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+        return e.getFile() == null ? what : e.getFile() + ": " + what
+                + (e.getOtherFile() == null ? "" : " (" + e.getOtherFile() + ")");
     }
 
     private static boolean verbose(CommandLine.ParseResult parsed) {

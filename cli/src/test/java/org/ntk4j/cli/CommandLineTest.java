@@ -93,6 +93,20 @@ class CommandLineTest {
     }
 
     @Test
+    @DisplayName("a missing file is named with the problem; --test-data with a bundled data set is a usage error")
+    void missingFiles(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        java.nio.file.Path params = tmp.resolve("nope.npz");
+        Cli k = Cli.run("kernel", "-q", "--samples", "10", "--hidden", "4", "--params", params.toString(),
+                "-o", tmp.resolve("k.npy").toString());
+        assertEquals(1, k.code(), k.err());
+        assertEquals(List.of("ntk4j kernel: error: " + params + ": no such file"), k.err().lines().toList());
+        Cli t = Cli.run("train", "-q", "--test-data", tmp.resolve("test.csv").toString());
+        assertEquals(2, t.code(), t.err());
+        assertTrue(t.err().startsWith("train: --test-data is for a CSV or JSON --data file; digits comes with its own"
+                + " test split"), t.err());
+    }
+
+    @Test
     @DisplayName("a negative size names the option and the value")
     void negativeSizes() {
         Cli c = Cli.run("train", "--batch-size", "-1");
