@@ -116,9 +116,11 @@ final class BenchCommand implements Callable<Integer> {
 
     private List<String> chosenBackends() {
         if (backends != null && !backends.isEmpty()) {
+            backends.forEach(b -> CommonOptions.checkKnown("--backends", b));
             return backends.stream().map(String::trim).toList();
         }
         if (common.backend != null) {
+            CommonOptions.checkKnown("--backend", common.backend);
             return List.of(common.backend);
         }
         List<String> names = new ArrayList<>();

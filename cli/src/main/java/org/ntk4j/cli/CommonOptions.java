@@ -33,6 +33,25 @@ final class CommonOptions {
         if (threads > 0) {
             o = o.withThreads(threads);
         }
+        if (backend != null) {
+            checkKnown("--backend", backend);
+        }
         return backend == null ? Backends.create(o) : Backends.create(backend, o);
+    }
+
+    /**
+     * Rejects a backend name that no provider on the classpath has, as a usage error. A known backend that is
+     * unavailable here (no GPU, say) is left to fail when created, with its reason.
+     *
+     * @param option the option that named it, for the message
+     * @param name the backend name, case-insensitive
+     * @throws UsageException if no provider has that name
+     */
+    static void checkKnown(String option, String name) {
+        java.util.List<String> known = Backends.report().stream().map(s -> s.name()).distinct().toList();
+        if (!known.isEmpty() && known.stream().noneMatch(k -> k.equalsIgnoreCase(name.trim()))) {
+            throw new UsageException(option + ": unknown backend '" + name + "'; known here: "
+                    + String.join(", ", known) + " (see 'ntk4j backends')");
+        }
     }
 }

@@ -78,6 +78,14 @@ final class DataOptions {
             throw new UsageException("--limit must be ≥ 0, got " + limit);
         }
         String spec = data.trim();
+        boolean bundled = spec.equals("digits") || spec.startsWith("sentiment:") || spec.startsWith("idx:");
+        if (testData != null && bundled) {
+            throw new UsageException("--test-data is for a CSV or JSON --data file; " + spec
+                    + " comes with its own test split");
+        }
+        if (testData != null && !Files.isRegularFile(testData)) {
+            throw new UsageException("--test-data " + testData + ": no such file");
+        }
         Split split;
         if (spec.equals("digits")) {
             split = Digits.standardSplit();

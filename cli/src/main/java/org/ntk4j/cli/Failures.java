@@ -17,14 +17,27 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
             err.println("Try 'ntk4j " + cl.getCommandName() + " --help' for the options.");
             return CommandLine.ExitCode.USAGE;
         }
-        err.println("ntk4j " + cl.getCommandName() + ": error: " + oneLine(ex));
-        if (verbose(parsed)) {
+        boolean verbose = verbose(parsed);
+        // one line; only for what looks like a defect (not bad data, I/O or an unavailable backend) does it
+        // point to the stack trace
+        err.println("ntk4j " + cl.getCommandName() + ": error: " + oneLine(ex)
+                + (verbose || expected(ex) ? "" : " (--verbose shows the stack trace)"));
+        if (verbose) {
             ex.printStackTrace(err);
-        } else {
-            err.println("(run with --verbose for the stack trace)");
         }
         err.flush();
         return CommandLine.ExitCode.SOFTWARE;
+    }
+
+    /**
+     * @param ex a failure
+     * @return whether its message alone explains it: bad input, I/O, an unavailable backend, a failed solve
+     */
+    static boolean expected(Throwable ex) {
+        return ex instanceof java.io.IOException || ex instanceof java.io.UncheckedIOException
+                || ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
+                || ex instanceof org.ntk4j.backend.BackendUnavailableException
+                || ex instanceof ArithmeticException || ex instanceof OutOfMemoryError;
     }
 
     /** The exception's message, or its type, with causes that add something appended. */
@@ -32,7 +45,7 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
         StringBuilder sb = new StringBuilder();
         String last = null;
         for (Throwable t = ex; t != null && sb.length() < 400; t = t.getCause()) {
-            String m = t.getMessage();
+            String m = t instanceof java.nio.file.FileSystemException fs ? fileProblem(fs) : t.getMessage();
             String part = m == null || m.isBlank() ? t.getClass().getSimpleName() : m.replaceAll("\\s*\\R\\s*", " ");
             if (t instanceof OutOfMemoryError) {
                 part = "out of memory (" + part + "); raise -Xmx through JAVA_OPTS or use a smaller data set";
@@ -43,6 +56,17 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
             }
         }
         return sb.toString();
+    }
+
+    /** "no such file: x.npz" rather than the bare path that NoSuchFileException and its kind carry. */
+    private static String fileProblem(java.nio.file.FileSystemException e) {
+        String what = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                : e instanceof java.nio.file.NotDirectoryException ? "not a folder"
+                : e instanceof java.nio.file.FileAlreadyExistsException ? "already exists"
+                : e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+        return e.getFile() == null ? what : e.getFile() + ": " + what
+                + (e.getOtherFile() == null ? "" : " (" + e.getOtherFile() + ")");
     }
 
     private static boolean verbose(CommandLine.ParseResult parsed) {

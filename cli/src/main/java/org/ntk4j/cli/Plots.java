@@ -66,10 +66,16 @@ final class Plots {
         chart.getStyler().setLegendPosition(legend);
         chart.getStyler().setYAxisLogarithmic(logY);
         boolean any = false;
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
         for (Curve c : curves) {
             double[][] xy = finite(c.x(), c.y(), logY);
             if (xy[0].length == 0) {
                 continue;
+            }
+            for (double v : xy[1]) {
+                lo = Math.min(lo, v);
+                hi = Math.max(hi, v);
             }
             XYSeries s = chart.addSeries(c.name(), xy[0], xy[1]);
             s.setMarker(xy[0].length <= 60 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
@@ -77,9 +83,30 @@ final class Plots {
             any = true;
         }
         if (any) {
+            if (logY) {
+                decades(chart, lo, hi);
+            }
             save(chart, file);
         }
         return any;
+    }
+
+    /**
+     * Widens a logarithmic y axis to whole powers of ten around [lo, hi], so that at least two of its labels
+     * (which XChart puts only at powers of ten) are drawn, even for data within one decade.
+     *
+     * @param chart the chart (modified)
+     * @param lo the smallest positive value plotted
+     * @param hi the largest value plotted
+     */
+    static void decades(XYChart chart, double lo, double hi) {
+        double bottom = Math.pow(10, Math.floor(Math.log10(lo)));
+        double top = Math.pow(10, Math.ceil(Math.log10(hi)));
+        if (top <= bottom) {
+            top = bottom * 10;
+        }
+        chart.getStyler().setYAxisMin(bottom);
+        chart.getStyler().setYAxisMax(top);
     }
 
     /**
@@ -111,6 +138,8 @@ final class Plots {
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setLegendVisible(legend);
         boolean any = false;
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
         for (java.util.Map.Entry<String, double[]> e : spectra.entrySet()) {
             double[] sorted = e.getValue().clone();
             Arrays.sort(sorted);
@@ -128,6 +157,8 @@ final class Plots {
             for (int i = 0; i < x.length; i++) {
                 x[i] = i + 1;
                 y[i] = positive.get(i);
+                lo = Math.min(lo, y[i]);
+                hi = Math.max(hi, y[i]);
             }
             XYSeries s = chart.addSeries(e.getKey(), x, y);
             s.setMarker(x.length <= 200 ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
@@ -135,6 +166,7 @@ final class Plots {
             any = true;
         }
         if (any) {
+            decades(chart, lo, hi);
             save(chart, file);
         }
         return any;

@@ -39,6 +39,7 @@ final class Progress implements AutoCloseable {
     private final String what;
     private final String unit;
     private final long total;
+    private final boolean budget;
     private final Mode mode;
     private final LongSupplier nanoClock;
     private final long start;
@@ -58,7 +59,24 @@ final class Progress implements AutoCloseable {
      * @param nanoClock a monotonic clock in nanoseconds (System::nanoTime, or a fake one in tests)
      */
     Progress(PrintWriter out, String what, String unit, long total, Mode mode, LongSupplier nanoClock) {
+        this(out, what, unit, total, false, mode, nanoClock);
+    }
+
+    /**
+     * @param out where progress goes (written to; usually standard error)
+     * @param what what is being done ("train", "kernel")
+     * @param unit the unit counted ("it", "tiles")
+     * @param total the number of units, ≥ 1; with {@code budget}, the most there can be
+     * @param budget whether {@code total} is only an upper bound (training that stops early at a target): then
+     *     the count reads "6 of at most 200" and the time to the end of the budget "at most 7:28 left", with no
+     *     percentage, so an early stop is not promised to take the whole budget's time
+     * @param mode how to show it
+     * @param nanoClock a monotonic clock in nanoseconds (System::nanoTime, or a fake one in tests)
+     */
+    Progress(PrintWriter out, String what, String unit, long total, boolean budget, Mode mode,
+            LongSupplier nanoClock) {
         this.out = out;
+        this.budget = budget;
         this.what = what;
         this.unit = unit;
         this.total = Math.max(1, total);
@@ -87,24 +105,32 @@ final class Progress implements AutoCloseable {
             return;
         }
         lastDraw = now;
-        draw(done, status, now);
+        draw(done, status, now, false);
     }
 
-    private void draw(long done, String status, long now) {
+    private void draw(long done, String status, long now, boolean finished) {
         lastDrawn = done;
         double seconds = (now - start) / 1e9;
         double rate = seconds > 0 ? (done - Math.max(base, 0)) / seconds : 0;
-        String eta = rate > 0 && done < total ? duration((total - done) / rate) : done >= total ? "done" : "?";
-        String tail = String.format(Locale.ROOT, "%d/%d %s  %.1f %s/s  ETA %s  elapsed %s%s", done, total, unit,
-                rate, unit, eta, duration(seconds), status.isEmpty() ? "" : "  " + status);
+        String tail;
+        if (budget) {
+            String left = finished || done >= total ? "done"
+                    : rate > 0 ? "at most " + duration((total - done) / rate) + " left" : "?";
+            tail = String.format(Locale.ROOT, "%d of at most %d %s  %.1f %s/s  elapsed %s  %s%s", done, total, unit,
+                    rate, unit, duration(seconds), left, status.isEmpty() ? "" : "  " + status);
+        } else {
+            String eta = done >= total || finished ? "done" : rate > 0 ? duration((total - done) / rate) : "?";
+            tail = String.format(Locale.ROOT, "%3d%% %d/%d %s  %.1f %s/s  ETA %s  elapsed %s%s",
+                    100 * Math.min(done, total) / total, done, total, unit, rate, unit, eta, duration(seconds),
+                    status.isEmpty() ? "" : "  " + status);
+        }
         if (mode == Mode.BAR) {
             int filled = (int) (WIDTH * Math.min(done, total) / total);
             String bar = "#".repeat(filled) + "-".repeat(WIDTH - filled);
-            out.print("\r" + what + " [" + bar + "] " + String.format(Locale.ROOT, "%3d%% ", 100 * done / total)
-                    + tail + "\u001b[K");
+            out.print("\r" + what + " [" + bar + "] " + tail + "\u001b[K");
             drawn = true;
         } else {
-            out.println(what + ": " + String.format(Locale.ROOT, "%3d%% ", 100 * done / total) + tail);
+            out.println(what + ": " + tail);
         }
         out.flush();
     }
@@ -122,14 +148,18 @@ final class Progress implements AutoCloseable {
                 : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
     }
 
-    /** Draws the last state (if it was not drawn yet: work that stopped early) and ends the bar's line. */
+    /**
+     * Draws the last state (if it was not drawn yet: work that stopped early; always for a budget that was not
+     * used up) and ends the bar's line.
+     */
     @Override
     public void close() {
         if (mode == Mode.NONE) {
             return;
         }
-        if (lastDone >= 0 && lastDone != lastDrawn) {
-            draw(lastDone, lastStatus, nanoClock.getAsLong());
+        // a budget's last drawn line still says "at most … left": say that the work ended
+        if (lastDone >= 0 && (lastDone != lastDrawn || budget && lastDone < total)) {
+            draw(lastDone, lastStatus, nanoClock.getAsLong(), true);
         }
         if (mode == Mode.BAR && drawn) {
             out.println();

@@ -44,6 +44,17 @@ final class RunFolder {
         return new RunFolder(dir);
     }
 
+    /** Deletes the folder if nothing was written into it (a run that failed before it started). */
+    void deleteIfEmpty() {
+        try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
+            if (entries.findAny().isEmpty()) {
+                Files.delete(dir);
+            }
+        } catch (IOException e) {
+            // best effort: an empty folder left behind is harmless
+        }
+    }
+
     /** @return the folder */
     Path dir() {
         return dir;

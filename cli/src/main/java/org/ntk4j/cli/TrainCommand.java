@@ -133,6 +133,9 @@ final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         checkOptions();
+        if (common.backend != null) {
+            CommonOptions.checkKnown("--backend", common.backend);
+        }
         Split split = data.load(common.seed);
         Dataset train = split.train();
         Mlp mlp = model.build(train.dims(), train.classes());
@@ -169,7 +172,7 @@ final class TrainCommand implements Callable<Integer> {
             TrainingResult result;
             try (MetricsCsv csv = new MetricsCsv(run.file("metrics.csv"), TrainReport.COLUMNS);
                  Progress progress = new Progress(err, "train", "it", config.maxIterations(),
-                         Progress.Mode.auto(common.quiet), System::nanoTime)) {
+                         targetAccuracy > 0, Progress.Mode.auto(common.quiet), System::nanoTime)) {
                 TrainingListener listener = reporter(csv, progress, run);
                 Trainer trainer = new Trainer(backend, config).withRegistry(registry).withListener(listener);
                 result = checkpoint == null ? trainer.train(split) : trainer.resume(checkpoint, split);
@@ -192,6 +195,7 @@ final class TrainCommand implements Callable<Integer> {
             if (server != null) {
                 server.close();
             }
+            run.deleteIfEmpty(); // a backend that could not start leaves no empty run folder behind
             throw e;
         }
         if (server != null) {
@@ -264,13 +268,23 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private void checkOptions() {
-        if (iterations < 1 || epochs < 0 || batchSize < 1 || evalEvery < 1 || checkpointEvery < 0
-                || spectrumSamples < 0 || targetAccuracy < 0 || targetAccuracy > 1) {
-            throw new UsageException("need --iterations ≥ 1, --epochs ≥ 0, --batch-size ≥ 1, --eval-every ≥ 1,"
-                    + " --checkpoint-every ≥ 0, --spectrum-samples ≥ 0 and --target-accuracy in [0, 1]");
+        atLeast("--iterations", iterations, 1);
+        atLeast("--epochs", epochs, 0);
+        atLeast("--batch-size", batchSize, 1);
+        atLeast("--eval-every", evalEvery, 1);
+        atLeast("--checkpoint-every", checkpointEvery, 0);
+        atLeast("--spectrum-samples", spectrumSamples, 0);
+        if (!(targetAccuracy >= 0 && targetAccuracy <= 1)) {
+            throw new UsageException("--target-accuracy must be in [0, 1] (0 for none), got " + targetAccuracy);
         }
         if (hold && metricsPort == null) {
             throw new UsageException("--hold needs --metrics-port");
+        }
+    }
+
+    private static void atLeast(String option, long value, long min) {
+        if (value < min) {
+            throw new UsageException(option + " must be ≥ " + min + ", got " + value);
         }
     }
 

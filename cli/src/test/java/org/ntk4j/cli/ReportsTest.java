@@ -74,6 +74,44 @@ class ReportsTest {
     }
 
     @Test
+    @DisplayName("a budget that training may stop short of reads \"of at most\", its time \"at most … left\", the end \"done\"")
+    void progressBudget() {
+        StringWriter s = new StringWriter();
+        long[] now = {0};
+        try (Progress p = new Progress(new PrintWriter(s), "train", "it", 200, true, Progress.Mode.LINES,
+                () -> now[0])) {
+            for (int i = 1; i <= 6; i++) {
+                now[0] += 2_500_000_000L; // 0.4 it/s: the whole budget would take about 8 minutes
+                p.update(i, "loss 0.1");
+            }
+            now[0] += 1_000_000_000L;
+        }
+        List<String> lines = s.toString().lines().toList();
+        assertTrue(lines.get(0).startsWith("train: 1 of at most 200 it  0.4 it/s  elapsed 2.5s  at most 8:18 left"),
+                lines.get(0));
+        for (String line : lines) {
+            assertFalse(line.contains("%") || line.contains("ETA"), line);
+        }
+        assertTrue(lines.get(lines.size() - 1).matches("train: 6 of at most 200 it .* done  loss 0\\.1"),
+                s.toString());
+    }
+
+    @Test
+    @DisplayName("a logarithmic axis spans whole decades, so that data within one decade still gets two labels")
+    void logAxisDecades() {
+        org.knowm.xchart.XYChart chart = new org.knowm.xchart.XYChartBuilder().build();
+        Plots.decades(chart, 1.56e-5, 5e-4);
+        assertEquals(1e-5, chart.getStyler().getYAxisMin(), 1e-20);
+        assertEquals(1e-3, chart.getStyler().getYAxisMax(), 1e-18);
+        Plots.decades(chart, 0.2, 0.9);
+        assertEquals(0.1, chart.getStyler().getYAxisMin(), 1e-15);
+        assertEquals(1, chart.getStyler().getYAxisMax(), 1e-15);
+        Plots.decades(chart, 10, 10);
+        assertEquals(10, chart.getStyler().getYAxisMin(), 1e-12);
+        assertEquals(100, chart.getStyler().getYAxisMax(), 1e-12);
+    }
+
+    @Test
     @DisplayName("on a terminal, progress redraws one bar in place and ends the line")
     void progressBar() {
         StringWriter s = new StringWriter();

@@ -2,6 +2,7 @@ package org.ntk4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -45,7 +46,9 @@ class TrainCommandTest {
         Path dir = tmp.resolve("run");
         Cli c = train(dir);
         assertEquals(0, c.code(), c.err());
-        assertTrue(c.out().matches("(?s)test accuracy 0\\.\\d{4}, test loss .* after 12 iterations in .*"), c.out());
+        assertTrue(c.out().matches("test accuracy 0\\.\\d{4}, test loss .* after 12 iterations in \\S+ s\\R"),
+                "--quiet prints the result line only: " + c.out());
+        assertEquals("", c.err(), "--quiet shows no progress");
         List<String> rows = Files.readAllLines(dir.resolve("metrics.csv"));
         assertEquals(13, rows.size(), "header + 12 iterations");
         assertEquals(String.join(",", TrainReport.COLUMNS), rows.get(0));
@@ -68,6 +71,26 @@ class TrainCommandTest {
         for (String png : new String[] {"loss.png", "accuracy.png", "damping.png", "spectrum.png"}) {
             assertTrue(ImageIO.read(dir.resolve(png).toFile()).getWidth() == 900, png);
         }
+    }
+
+    @Test
+    @DisplayName("off a terminal, train prints plain progress lines: a budget it may stop short of, and the end")
+    void plainProgress() {
+        Path dir = tmp.resolve("plain");
+        List<String> args = new java.util.ArrayList<>(List.of("train", "--run-dir", dir.toString()));
+        args.addAll(List.of("--limit", "300", "--hidden", "32", "--batch-size", "16", "--spectrum-samples", "0",
+                "--iterations", "6", "--target-accuracy", "0.99", "--eval-every", "1"));
+        Cli c = Cli.run(args.toArray(new String[0]));
+        assertEquals(0, c.code(), c.err());
+        assertFalse(c.err().contains("\r") || c.err().contains("\u001b"), "no bar redrawing off a terminal: " + c.err());
+        List<String> lines = c.err().lines().toList();
+        assertTrue(lines.size() >= 2, c.err());
+        for (String line : lines) {
+            assertTrue(line.matches("train: \\d of at most 6 it  .* (left|done)  loss .*"), line);
+        }
+        assertTrue(lines.get(lines.size() - 1).matches("train: 6 of at most 6 it .* done .*"), c.err());
+        assertTrue(c.out().startsWith("training mlp[64-32-10"), c.out());
+        assertTrue(c.out().contains("test accuracy "), c.out());
     }
 
     @Test
