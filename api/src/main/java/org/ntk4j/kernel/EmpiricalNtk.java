@@ -120,7 +120,7 @@ public final class EmpiricalNtk {
      * the forward pass is not repeated: Θ_B, as the proximal optimizer needs it.
      *
      * @param params the parameters the trace was made with (not modified)
-     * @param trace the forward trace (not modified; its derivative cache may be filled; stays open)
+     * @param trace the forward trace (not modified; stays open)
      * @param axes full or traced
      * @return a new kernel tensor
      */
