@@ -170,8 +170,9 @@ public final class AnalyticNtk {
 
     /**
      * Both kernels tile by tile (blocks of {@code batchSize} samples, copied to the host one at a time). Equal
-     * to {@link #compute}. Every tile is computed, also below the diagonal of a symmetric kernel: quadrature
-     * duals are not exactly symmetric in (u, v), and the elementwise work is cheap next to the GEMMs.
+     * to {@link #compute}. For a symmetric kernel ({@code x2} null) only the tiles on and above the diagonal are
+     * computed and those below are mirrored: the duals are symmetric in (u, v) (the host reference
+     * {@code ActivationDuals} exactly, bit for bit).
      *
      * @param backend the backend
      * @param x1 N1×d inputs (not modified)
@@ -185,25 +186,27 @@ public final class AnalyticNtk {
             throw new IllegalArgumentException("batch size must be ≥ 1, got " + batchSize);
         }
         long t0 = System.nanoTime();
-        Tensor other = x2 == null ? x1 : x2;
+        boolean symmetric = x2 == null;
+        Tensor other = symmetric ? x1 : x2;
         int n1 = x1.rows();
         int n2 = other.rows();
         int t1 = (n1 + batchSize - 1) / batchSize;
         int t2 = (n2 + batchSize - 1) / batchSize;
-        int total = t1 * t2;
+        int total = symmetric ? t1 * (t1 + 1) / 2 : t1 * t2;
         double[] nngp = new double[n1 * n2];
         double[] ntk = new double[n1 * n2];
         int done = 0;
         for (int i = 0; i < t1; i++) {
             int r0 = i * batchSize;
             int r1 = Math.min(n1, r0 + batchSize);
-            for (int j = 0; j < t2; j++) {
+            for (int j = symmetric ? i : 0; j < t2; j++) {
                 int c0 = j * batchSize;
                 int c1 = Math.min(n2, c0 + batchSize);
                 try (TensorScope scope = backend.scope()) {
                     Kernels k = recurse(backend, rows(backend, x1, r0, r1), rows(backend, other, c0, c1));
-                    place(backend.toHost(k.nngp()), nngp, r0, r1, c0, c1, n2);
-                    place(backend.toHost(k.ntk()), ntk, r0, r1, c0, c1, n2);
+                    boolean mirror = symmetric && j != i;
+                    place(backend.toHost(k.nngp()), nngp, r0, r1, c0, c1, n2, mirror);
+                    place(backend.toHost(k.ntk()), ntk, r0, r1, c0, c1, n2, mirror);
                 }
                 progress.tileDone(++done, total);
             }
@@ -213,10 +216,16 @@ public final class AnalyticNtk {
         return new HostKernels(new HostMatrix(nngp, n1, n2), new HostMatrix(ntk, n1, n2));
     }
 
-    private static void place(double[] tile, double[] out, int r0, int r1, int c0, int c1, int cols) {
+    /** Copies a tile into place and, when {@code mirror}, its transpose into the mirrored place. */
+    private static void place(double[] tile, double[] out, int r0, int r1, int c0, int c1, int cols, boolean mirror) {
         int tc = c1 - c0;
         for (int a = 0; a < r1 - r0; a++) {
             System.arraycopy(tile, a * tc, out, (r0 + a) * cols + c0, tc);
+            if (mirror) {
+                for (int b = 0; b < tc; b++) {
+                    out[(c0 + b) * cols + r0 + a] = tile[a * tc + b];
+                }
+            }
         }
     }
 

@@ -120,7 +120,7 @@ public final class EmpiricalNtk {
      * the forward pass is not repeated: Θ_B, as the proximal optimizer needs it.
      *
      * @param params the parameters the trace was made with (not modified)
-     * @param trace the forward trace (not modified; its derivative cache may be filled; stays open)
+     * @param trace the forward trace (not modified; stays open)
      * @param axes full or traced
      * @return a new kernel tensor
      */
@@ -231,23 +231,26 @@ public final class EmpiricalNtk {
         Tensor acc = be.zeros(r1, r2, f1.trace.output().dtype());
         for (int l = 0; l < mlp.depth(); l++) {
             int width = mlp.width(l + 1);
-            try (Tensor dg = be.zeros(r1, r2, acc.dtype())) {
-                if (f1.axes == OutputAxes.FULL) {
-                    be.gemm(1, f1.deltas.get(0).get(l), false, f2.deltas.get(0).get(l), true, 0, dg);
-                    flops[0] += KernelTiming.gemm(r1, r2, width);
-                } else if (l == mlp.depth() - 1) {
+            Tensor dg;
+            if (f1.axes == OutputAxes.FULL) {
+                dg = product(be, f1.deltas.get(0).get(l), f2.deltas.get(0).get(l), f1 == f2);
+                flops[0] += KernelTiming.gemm(r1, r2, width);
+            } else if (l == mlp.depth() - 2) {
+                dg = product(be, f1.hidden, f2.hidden, f1 == f2);
+                flops[0] += KernelTiming.gemm(r1, r2, width);
+            } else {
+                dg = be.zeros(r1, r2, acc.dtype());
+            }
+            try (dg) {
+                if (f1.axes == OutputAxes.TRACED && l == mlp.depth() - 1) {
                     be.affine(0, dg, 1, dg);
-                } else if (l == mlp.depth() - 2) {
-                    be.gemm(1, f1.hidden, false, f2.hidden, true, 0, dg);
-                    flops[0] += KernelTiming.gemm(r1, r2, width);
-                } else {
+                } else if (f1.axes == OutputAxes.TRACED && l < mlp.depth() - 2) {
                     for (int a = 0; a < o; a++) {
                         be.gemm(1.0 / o, f1.deltas.get(a).get(l), false, f2.deltas.get(a).get(l), true, a == 0 ? 0 : 1, dg);
                         flops[0] += KernelTiming.gemm(r1, r2, width);
                     }
                 }
-                Tensor ig = be.zeros(n1, n2, acc.dtype());
-                be.gemm(1, f1.trace.input(l), false, f2.trace.input(l), true, 0, ig);
+                Tensor ig = product(be, f1.trace.input(l), f2.trace.input(l), f1 == f2);
                 flops[0] += KernelTiming.gemm(n1, n2, mlp.width(l));
                 if (f1.axes == OutputAxes.FULL) {
                     Tensor wide = expand(be, ig, f1.rows, f2.rows);
@@ -260,6 +263,11 @@ public final class EmpiricalNtk {
             }
         }
         return acc;
+    }
+
+    /** A·Bᵀ as a new tensor; {@link Backend#gram} when B is A (a backend may then compute one triangle). */
+    private static Tensor product(Backend be, Tensor a, Tensor b, boolean same) {
+        return same ? be.gram(a) : be.crossGram(a, b);
     }
 
     /** out[a][b] = g[rows1[a]][rows2[b]], by two row gathers and two transposes. */

@@ -1,31 +1,29 @@
 package org.ntk4j.nn;
 
 import java.util.List;
-import org.ntk4j.backend.Backend;
 import org.ntk4j.tensor.Tensor;
 
 /**
  * What a forward pass of an {@link Mlp} keeps for the backward pass and the kernels: every layer's input
- * x^l (N×d_l, x^0 the network input) and pre-activation z^l (N×d_{l+1}); the output is z^{L−1}. The
- * activation derivatives φ'(z^l) are computed on first use and cached.
+ * x^l (N×d_l, x^0 the network input), pre-activation z^l (N×d_{l+1}) and, for the hidden layers, the
+ * activation derivative φ'(z^l); the output is z^{L−1}. All of them are made by the forward pass, so they
+ * belong to the scope that was innermost then, whatever scope is open when they are later read.
  *
  * <p>Closing the trace closes every tensor it made; x^0 belongs to the caller and stays open.
  */
 public final class ForwardTrace implements AutoCloseable {
 
     private final Mlp mlp;
-    private final Backend backend;
     private final List<Tensor> inputs;
     private final List<Tensor> preactivations;
-    private final Tensor[] derivatives;
+    private final List<Tensor> derivatives;
     private boolean closed;
 
-    ForwardTrace(Mlp mlp, Backend backend, List<Tensor> inputs, List<Tensor> preactivations) {
+    ForwardTrace(Mlp mlp, List<Tensor> inputs, List<Tensor> preactivations, List<Tensor> derivatives) {
         this.mlp = mlp;
-        this.backend = backend;
         this.inputs = List.copyOf(inputs);
         this.preactivations = List.copyOf(preactivations);
-        this.derivatives = new Tensor[preactivations.size()];
+        this.derivatives = List.copyOf(derivatives);
     }
 
     /** @return the network that made this trace */
@@ -63,17 +61,11 @@ public final class ForwardTrace implements AutoCloseable {
 
     /**
      * @param layer l in [0, L−1): a hidden layer, whose output goes through the activation
-     * @return φ'(z^l), computed on first call and cached (owned by the trace)
+     * @return φ'(z^l), made by the forward pass (owned by the trace)
      */
     public Tensor derivative(int layer) {
         check();
-        if (derivatives[layer] == null) {
-            Tensor z = preactivations.get(layer);
-            Tensor d = backend.zeros(z.rows(), z.cols(), z.dtype());
-            backend.mapDerivative(mlp.activation(), z, d);
-            derivatives[layer] = d;
-        }
-        return derivatives[layer];
+        return derivatives.get(layer);
     }
 
     private void check() {
@@ -93,10 +85,6 @@ public final class ForwardTrace implements AutoCloseable {
             inputs.get(i).close();
         }
         preactivations.forEach(Tensor::close);
-        for (Tensor d : derivatives) {
-            if (d != null) {
-                d.close();
-            }
-        }
+        derivatives.forEach(Tensor::close);
     }
 }

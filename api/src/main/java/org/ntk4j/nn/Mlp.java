@@ -213,46 +213,73 @@ public final class Mlp {
     }
 
     /**
-     * Runs the network forward and keeps every layer's input and pre-activation.
+     * Runs the network forward and keeps every layer's input, pre-activation and (hidden layers) activation
+     * derivative φ'(z^l), all made now, in the scope innermost at this call.
      *
      * @param params the parameters, on {@code x}'s backend (not modified)
      * @param x N×d0 inputs, one row per sample (not modified; the trace refers to it as x^0 but does not close it)
      * @return the trace; close it (or its scope) when done
      */
     public ForwardTrace forward(Params params, Tensor x) {
-        checkParams(params);
-        if (x.cols() != inputDim()) {
-            throw new IllegalArgumentException("forward: input has " + x.cols() + " columns (" + x.shape()
-                    + "), the network expects " + inputDim());
-        }
+        checkInput(params, x);
         Backend be = params.backend();
         List<Tensor> inputs = new ArrayList<>();
         List<Tensor> pre = new ArrayList<>();
+        List<Tensor> derivs = new ArrayList<>();
         inputs.add(x);
         Tensor cur = x;
         for (int l = 0; l < depth(); l++) {
-            Tensor b = bias ? params.tensor(biasIndex(l)) : null;
-            Tensor z = be.denseForward(cur, params.tensor(weightIndex(l)), b, weightScale(l), biasScale());
+            Tensor z = layer(params, l, cur);
             pre.add(z);
             if (l + 1 < depth()) {
                 Tensor next = be.zeros(z.rows(), z.cols(), z.dtype());
                 be.map(activation, z, next);
                 inputs.add(next);
+                Tensor d = be.zeros(z.rows(), z.cols(), z.dtype());
+                be.mapDerivative(activation, z, d);
+                derivs.add(d);
                 cur = next;
             }
         }
-        return new ForwardTrace(this, be, inputs, pre);
+        return new ForwardTrace(this, inputs, pre, derivs);
     }
 
     /**
+     * The network's outputs, without keeping what the backward pass would need (no trace, no derivatives).
+     *
      * @param params the parameters (not modified)
      * @param x N×d0 inputs (not modified)
      * @return a new N×dL tensor, the network's outputs
      */
     public Tensor apply(Params params, Tensor x) {
-        try (ForwardTrace t = forward(params, x)) {
-            return params.backend().copy(t.output());
+        checkInput(params, x);
+        Backend be = params.backend();
+        Tensor cur = x;
+        for (int l = 0; l < depth(); l++) {
+            Tensor z = layer(params, l, cur);
+            if (cur != x) {
+                cur.close();
+            }
+            if (l + 1 < depth()) {
+                be.map(activation, z, z);
+            }
+            cur = z;
         }
+        return cur == x ? be.copy(x) : cur;
+    }
+
+    private void checkInput(Params params, Tensor x) {
+        checkParams(params);
+        if (x.cols() != inputDim()) {
+            throw new IllegalArgumentException("forward: input has " + x.cols() + " columns (" + x.shape()
+                    + "), the network expects " + inputDim());
+        }
+    }
+
+    /** z^l = s_w·x·W^l + s_b·b^l, a new tensor. */
+    private Tensor layer(Params params, int l, Tensor in) {
+        Tensor b = bias ? params.tensor(biasIndex(l)) : null;
+        return params.backend().denseForward(in, params.tensor(weightIndex(l)), b, weightScale(l), biasScale());
     }
 
     /**
@@ -262,7 +289,7 @@ public final class Mlp {
      * per output).
      *
      * @param params the parameters of the trace (not modified)
-     * @param trace a forward trace (not modified; its derivative cache may be filled)
+     * @param trace a forward trace (not modified)
      * @param rows for each cotangent row the sample it belongs to, or {@code null} for the identity (then G has
      *             N rows) (not modified)
      * @param cotangent M×dL output cotangents G (not modified)
@@ -298,7 +325,7 @@ public final class Mlp {
      * output cotangent (for a loss, its gradient with respect to the outputs).
      *
      * @param params the parameters of the trace (not modified)
-     * @param trace the forward trace of the inputs (not modified; its derivative cache may be filled)
+     * @param trace the forward trace of the inputs (not modified)
      * @param cotangent N×dL output cotangent G (not modified)
      * @return new parameters-shaped gradients, in the layout of {@code params}
      */

@@ -73,8 +73,8 @@ public final class MlpObjective implements Objective {
     @Override
     public double loss(Params params) {
         double v = times.time(Phase.FORWARD, () -> {
-            try (ForwardTrace t = mlp.forward(params, x)) {
-                return loss.value(t.output(), y);
+            try (Tensor out = mlp.apply(params, x)) {
+                return loss.value(out, y);
             }
         });
         seen(v);
@@ -93,14 +93,7 @@ public final class MlpObjective implements Objective {
 
     @Override
     public Linearization linearize(Params params) {
-        ForwardTrace trace = times.time(Phase.FORWARD, () -> {
-            ForwardTrace t = mlp.forward(params, x);
-            // fill the derivative cache here, in the caller's scope: the kernel computes inside a scope of its own
-            for (int l = 0; l + 1 < mlp.depth(); l++) {
-                t.derivative(l);
-            }
-            return t;
-        });
+        ForwardTrace trace = times.time(Phase.FORWARD, () -> mlp.forward(params, x));
         Loss.Value v = times.time(Phase.FORWARD, () -> loss.evaluate(trace.output(), y));
         seen(v.value());
         return new MlpLinearization(this, params, trace, v);

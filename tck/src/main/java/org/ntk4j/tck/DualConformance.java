@@ -36,7 +36,10 @@ public abstract class DualConformance extends ConformanceGroup {
 
     /** Row scales for the closed forms: variances from about 0.003 to 30. */
     private static final double[] WIDE = {0.3, 1, 2.5, 0.05, 4};
-    /** Row scales for the quadrature kinds: variances up to about 1.5, where a 48-point rule is accurate to 1e-6. */
+    /**
+     * Row scales for the quadrature kinds: variances up to about 1.5, where a backend's own rule of 48 or more
+     * Gauss–Hermite points is accurate to about 1e-6 (the host reference, to about 1e-12 at any variance).
+     */
     private static final double[] MODERATE = {0.3, 0.8, 0.6, 0.05, 0.45};
 
     Stream<Arguments> dtypesAndActivations() {

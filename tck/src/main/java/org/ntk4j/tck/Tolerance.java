@@ -18,8 +18,9 @@ import org.ntk4j.tensor.DType;
  * @param dualRel relative bound for {@code dualMap} against the closed forms and the host reference
  * @param dualAbs absolute bound added to {@code dualRel}
  * @param quadratureRel relative bound for {@code dualMap} of the kinds without a closed form (TANH, GELU,
- *     SIGMOID, SOFTPLUS) against the host's 48-point Gauss–Hermite reference, at variances up to about 1.5: a
- *     backend may use another rule, and rules of 48 or more points agree to about 1e-6 there
+ *     SIGMOID, SOFTPLUS) against the host reference (adaptive trapezoidal quadrature, about 1e-12 accurate), at
+ *     variances up to about 1.5: a backend may use another rule, and Gauss–Hermite rules of 48 or more points
+ *     agree with it to about 1e-6 there
  * @param quadratureAbs absolute bound added to {@code quadratureRel}
  */
 public record Tolerance(double unitRoundoff, double functionRel, double functionAbs, double finiteDifference,

@@ -11,6 +11,8 @@ import org.ejml.dense.row.CommonOps_MT_DDRM;
 import org.ejml.dense.row.decomposition.lu.LUDecompositionAlt_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
+import org.ejml.dense.row.mult.MatrixMultProduct_DDRM;
+import org.ejml.dense.row.mult.MatrixMultProduct_MT_DDRM;
 import org.ejml.dense.row.linsol.lu.LinearSolverLu_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 import org.ejml.interfaces.linsol.LinearSolverDense;
@@ -153,6 +155,25 @@ public final class EjmlBackend implements Backend {
     }
 
     // ----------------------------------------------------------------------------------------- BLAS 3
+
+    /**
+     * A·Aᵀ by EJML's symmetric outer product, which computes one triangle and mirrors it: about half the work
+     * of the general product.
+     *
+     * @param a an n×d tensor (not modified)
+     * @return a new n×n tensor A·Aᵀ
+     */
+    @Override
+    public Tensor gram(Tensor a) {
+        DMatrixRMaj ma = own(a).matrix();
+        DMatrixRMaj out = new DMatrixRMaj(ma.numRows, ma.numRows);
+        if (threaded && (long) ma.numRows * ma.numRows * ma.numCols >= THREADED_GEMM_FLOPS) {
+            MatrixMultProduct_MT_DDRM.outer(ma, out);
+        } else {
+            MatrixMultProduct_DDRM.outer(ma, out);
+        }
+        return wrap(out);
+    }
 
     @Override
     public void gemm(double alpha, Tensor a, boolean transA, Tensor b, boolean transB, double beta, Tensor c) {

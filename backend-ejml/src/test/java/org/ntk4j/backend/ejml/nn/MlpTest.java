@@ -14,6 +14,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ntk4j.backend.Activation;
+import org.ntk4j.kernel.EmpiricalNtk;
+import org.ntk4j.kernel.OutputAxes;
 import org.ntk4j.nn.ForwardTrace;
 import org.ntk4j.nn.Loss;
 import org.ntk4j.nn.Mlp;
@@ -127,6 +129,47 @@ class MlpTest {
             double fm = inner(g, hostForward(MlpParams.unflatten(mlp, minus), x, n));
             double fd = (fp - fm) / (2 * h);
             assertEquals(fd, analytic[k], 1e-7 * Math.max(1, Math.abs(fd)), "parameter " + k + " of " + mlp);
+        }
+    }
+
+    @Test
+    @DisplayName("a trace outlives the scopes it is read in: derivatives first used in a closed scope, then vjp")
+    void traceSurvivesNestedScopes() {
+        Mlp mlp = Mlp.builder(4, 6, 5, 3).activation(Activation.TANH).sigmaB(0.2).build();
+        int n = 3;
+        MlpParams p = mlp.init(21);
+        double[] x = randn(22, n * mlp.inputDim());
+        double[] g = randn(23, n * mlp.outputDim());
+        double[] expected;
+        try (TensorScope s = be.scope()) {
+            Params dp = p.upload(be, DType.F64);
+            Tensor xt = be.fromHost(x, n, mlp.inputDim(), DType.F64);
+            Tensor gt = be.fromHost(g, n, mlp.outputDim(), DType.F64);
+            try (ForwardTrace t = mlp.forward(dp, xt); Params grad = mlp.vjp(dp, t, gt)) {
+                expected = grad.toHostFlat();
+            }
+        }
+        // no scope open: the trace and its inputs belong to this test
+        Params dp = p.upload(be, DType.F64);
+        Tensor xt = be.fromHost(x, n, mlp.inputDim(), DType.F64);
+        Tensor gt = be.fromHost(g, n, mlp.outputDim(), DType.F64);
+        try (ForwardTrace t = mlp.forward(dp, xt)) {
+            try (TensorScope inner = be.scope()) {
+                Tensor k = new EmpiricalNtk(mlp).withMeterRegistry(null).compute(dp, t, OutputAxes.FULL);
+                assertEquals(n * mlp.outputDim(), k.rows());
+                try (TensorScope deeper = be.scope()) {
+                    assertEquals(n, t.derivative(0).rows());
+                    assertEquals(n, t.derivative(1).rows());
+                }
+            }
+            try (Params grad = mlp.vjp(dp, t, gt)) {
+                assertArrayEquals(expected, grad.toHostFlat(), 0);
+            }
+            assertEquals(n, t.derivative(1).rows());
+        } finally {
+            gt.close();
+            xt.close();
+            dp.close();
         }
     }
 
