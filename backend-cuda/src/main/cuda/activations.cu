@@ -86,30 +86,49 @@ __device__ void ab_relu_dual(double a, double b, double q1, double q2, double k,
     *outKdot = a * b + d * j0;
 }
 
-// Tensor-product Gauss–Hermite quadrature on the Cholesky factor of [[q1, k], [k, q2]]; nodes and
-// weights are for the standard normal (Σ w = 1), computed on the host.
-__device__ void quadrature_dual(int kind, double alpha, double q1, double q2, double k, int order,
-                                const double* nodes, const double* weights, double* outK,
+// The constants of org.ntk4j.backend.spi.ActivationDuals.quadrature: the trapezoid covers z in
+// [-NTK_DUAL_RANGE, NTK_DUAL_RANGE] with a step min(NTK_DUAL_MAX_STEP, π²/(NTK_DUAL_ACCURACY·m)), m the largest
+// standard deviation, and at most NTK_DUAL_MAX_POINTS points per axis.
+#define NTK_DUAL_RANGE 8.0
+#define NTK_DUAL_ACCURACY 36.0
+#define NTK_DUAL_MAX_STEP 0.7
+#define NTK_DUAL_MAX_POINTS 401
+
+// Tensor-product trapezoidal rule in the standard normals z1, z2 of first = s1·z1, second = c·z1 + s2·z2,
+// the Cholesky factor of [[q1, k], [k, q2]] taken with the smaller variance first, so that the result is
+// exactly symmetric in (q1, q2). The same rule, in the same order of operations, as the host reference
+// ActivationDuals.quadrature (the weights are recomputed in the inner loop instead of stored).
+__device__ void quadrature_dual(int kind, double alpha, double q1, double q2, double k, double* outK,
                                 double* outKdot) {
-    const double s1 = sqrt(fmax(q1, 0.0));
+    const double lo = fmin(q1, q2);
+    const double hi = fmax(q1, q2);
+    const double s1 = sqrt(fmax(lo, 0.0));
     const double c = s1 > 0.0 ? k / s1 : 0.0;
-    const double s2 = sqrt(fmax(q2 - c * c, 0.0));
+    const double s2 = sqrt(fmax(hi - c * c, 0.0));
+    const double m = fmax(s1, fmax(fabs(c), s2));
+    double h = m > 0.0 ? fmin(NTK_DUAL_MAX_STEP, NTK_PI * NTK_PI / (NTK_DUAL_ACCURACY * m)) : NTK_DUAL_MAX_STEP;
+    const int half = min((NTK_DUAL_MAX_POINTS - 1) / 2, (int)ceil(NTK_DUAL_RANGE / h));
+    h = NTK_DUAL_RANGE / half;
+    const double norm = h / sqrt(2.0 * NTK_PI);
     double sumK = 0.0;
     double sumKdot = 0.0;
-    for (int i = 0; i < order; ++i) {
-        const double u = s1 * nodes[i];
+    for (int i = -half; i <= half; ++i) {
+        const double xi = i * h;
+        const double wi = norm * exp(-0.5 * i * h * i * h);
+        const double u = s1 * xi;
         const double fu = activation_apply<double>(kind, alpha, u);
         const double du = activation_derivative<double>(kind, alpha, u);
-        const double shift = c * nodes[i];
+        const double shift = c * xi;
         double innerK = 0.0;
         double innerKdot = 0.0;
-        for (int j = 0; j < order; ++j) {
-            const double v = shift + s2 * nodes[j];
-            innerK += weights[j] * activation_apply<double>(kind, alpha, v);
-            innerKdot += weights[j] * activation_derivative<double>(kind, alpha, v);
+        for (int j = -half; j <= half; ++j) {
+            const double wj = norm * exp(-0.5 * j * h * j * h);
+            const double v = shift + s2 * (j * h);
+            innerK += wj * activation_apply<double>(kind, alpha, v);
+            innerKdot += wj * activation_derivative<double>(kind, alpha, v);
         }
-        sumK += weights[i] * fu * innerK;
-        sumKdot += weights[i] * du * innerKdot;
+        sumK += wi * fu * innerK;
+        sumKdot += wi * du * innerKdot;
     }
     *outK = sumK;
     *outKdot = sumKdot;
@@ -119,7 +138,7 @@ __device__ void quadrature_dual(int kind, double alpha, double q1, double q2, do
 // covariance k12[i][j]; computed in double for both storage types.
 template <typename T>
 __device__ void dual_body(int n1, int n2, int kind, double alpha, const T* k12, const T* q1, const T* q2,
-                          T* outK, T* outKdot, int order, const double* nodes, const double* weights) {
+                          T* outK, T* outKdot) {
     const long long n = (long long)n1 * n2;
     NTK_FOR_EACH(idx, n) {
         const long long i = idx / n2;
@@ -149,7 +168,7 @@ __device__ void dual_body(int n1, int n2, int kind, double alpha, const T* k12, 
                 break;
             }
             default:
-                quadrature_dual(kind, alpha, a, b, k, order, nodes, weights, &rK, &rKdot);
+                quadrature_dual(kind, alpha, a, b, k, &rK, &rKdot);
                 break;
         }
         outK[idx] = (T)rK;
@@ -166,9 +185,8 @@ __device__ void dual_body(int n1, int n2, int kind, double alpha, const T* k12, 
         map_derivative_body<T>(n, kind, alpha, x, out);                                                \
     }                                                                                                  \
     extern "C" __global__ void dual_##S(int n1, int n2, int kind, double alpha, const T* k12,          \
-                                        const T* q1, const T* q2, T* outK, T* outKdot, int order,      \
-                                        const double* nodes, const double* weights) {                  \
-        dual_body<T>(n1, n2, kind, alpha, k12, q1, q2, outK, outKdot, order, nodes, weights);          \
+                                        const T* q1, const T* q2, T* outK, T* outKdot) {               \
+        dual_body<T>(n1, n2, kind, alpha, k12, q1, q2, outK, outKdot);                                 \
     }
 
 NTK_ACTIVATIONS(float, f32)

@@ -12,7 +12,6 @@ import org.ntk4j.backend.Activation;
 import org.ntk4j.backend.Backend;
 import org.ntk4j.backend.SymmetricEigen;
 import org.ntk4j.backend.spi.AbstractTensor;
-import org.ntk4j.backend.spi.ActivationDuals;
 import org.ntk4j.backend.spi.Checks;
 import org.ntk4j.backend.spi.ScopeStack;
 import org.ntk4j.tensor.DType;
@@ -46,7 +45,6 @@ public final class CudaBackend implements Backend {
     private final ScopeStack scopes = new ScopeStack();
     private final Set<CudaTensor> live = Collections.newSetFromMap(new IdentityHashMap<>());
     private final CudaLinalg linalg;
-    private CUdeviceptr quadrature;
     private boolean closed;
 
     /**
@@ -452,26 +450,9 @@ public final class CudaBackend implements Backend {
         Checks.requireSameShape("dualMap outKdot", k12, outKdot);
         requireDistinct("dualMap", outK, outKdot, k12, q1, q2);
         requireDistinct("dualMap", outKdot, k12, q1, q2);
-        int order = ActivationDuals.DEFAULT_ORDER;
-        CUdeviceptr rule = quadratureRule();
         cuda.launch(Kernel.DUAL, dtype, blocks(k12.size()), 1, THREADS, 1, k12.rows(), k12.cols(),
                 activationCode(f.kind()), f.alpha(), tk.pointer(), t1.pointer(), t2.pointer(), ok.pointer(),
-                okd.pointer(), order, rule, rule.withByteOffset(8L * order));
-    }
-
-    /** @return the Gauss–Hermite nodes followed by the weights, in device memory, uploaded once */
-    private CUdeviceptr quadratureRule() {
-        if (quadrature == null) {
-            double[][] rule = ActivationDuals.gaussHermite(ActivationDuals.DEFAULT_ORDER);
-            int n = rule[0].length;
-            double[] both = new double[2 * n];
-            System.arraycopy(rule[0], 0, both, 0, n);
-            System.arraycopy(rule[1], 0, both, n, n);
-            CUdeviceptr p = cuda.alloc(16L * n);
-            cuda.upload(p, both);
-            quadrature = p;
-        }
-        return quadrature;
+                okd.pointer());
     }
 
     /**
@@ -529,10 +510,6 @@ public final class CudaBackend implements Backend {
         try {
             for (CudaTensor t : new ArrayList<>(live)) {
                 t.close();
-            }
-            if (quadrature != null) {
-                cuda.free(quadrature, 16L * ActivationDuals.DEFAULT_ORDER);
-                quadrature = null;
             }
             if (blas != null) {
                 cuda.enter();

@@ -20,7 +20,7 @@ enum Kernel {
     TRANSPOSE("elementwise", "IIPP"),
     MAP("activations", "JIDPP"),
     MAP_DERIVATIVE("activations", "JIDPP"),
-    DUAL("activations", "IIIDPPPPPIPP"),
+    DUAL("activations", "IIIDPPPPP"),
     COLUMN_SUMS_PARTIAL("reductions", "IIIPP"),
     COLUMN_SUMS_FINISH("reductions", "IIPP"),
     ROW_SUMS_OF_SQUARES("reductions", "IIPP"),

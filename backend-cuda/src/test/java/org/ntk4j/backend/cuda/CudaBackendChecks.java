@@ -13,10 +13,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.ntk4j.backend.Activation;
 import org.ntk4j.backend.Backend;
 import org.ntk4j.backend.BackendOptions;
 import org.ntk4j.backend.NotPositiveDefiniteException;
 import org.ntk4j.backend.ejml.EjmlBackendProvider;
+import org.ntk4j.backend.spi.ActivationDuals;
 import org.ntk4j.tensor.DType;
 import org.ntk4j.tensor.Tensor;
 import org.ntk4j.tensor.TensorScope;
@@ -24,7 +26,8 @@ import org.ntk4j.tensor.TensorScope;
 /**
  * Checks specific to how {@link CudaBackend} is built, on top of the conformance kit: GEMM on shapes that cross
  * the kernel's 128×128×8 tiles, the blocked Cholesky on sizes around its block of 32 (reading only the lower
- * triangle, naming the failing pivot), and device memory returned when tensors and scopes close. References
+ * triangle, naming the failing pivot), the quadrature duals against the host rule of {@link ActivationDuals},
+ * and device memory returned when tensors and scopes close. References
  * are the EJML backend in F64; F32 inputs are rounded to float before the reference sees them. Subclasses say
  * where the kernels run: on a GPU, or on the CPU emulator.
  */
@@ -214,6 +217,66 @@ abstract class CudaBackendChecks {
             assertArrayEquals(quotient, cuda.toHost(out), "divide");
             cuda.divide(ta, tb, ta);
             assertArrayEquals(quotient, cuda.toHost(ta), "divide in place");
+        }
+    }
+
+    /** Variances of the dual check, up to where the trapezoidal rule reaches its cap of points. */
+    private static final double[] DUAL_VARIANCES = {0, 0.05, 1, 4, 20, ActivationDuals.MAX_POINTS_VARIANCE};
+    /** Correlations of the dual check, ±1 included. */
+    private static final double[] DUAL_CORRELATIONS = {1, -1, 0.3, -0.7, 0.95, 0};
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    @DisplayName("computes the quadrature duals by the host's trapezoidal rule, up to rounding and exactly symmetric")
+    void quadratureDuals(DType dtype) {
+        int n = DUAL_VARIANCES.length;
+        double[] q = new double[n];
+        for (int i = 0; i < n; i++) {
+            q[i] = dtype == DType.F32 ? (float) DUAL_VARIANCES[i] : DUAL_VARIANCES[i];
+        }
+        double[] k = new double[n * n];
+        double[] kt = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                double c = DUAL_CORRELATIONS[(i + 2 * j) % DUAL_CORRELATIONS.length] * Math.sqrt(q[i] * q[j]);
+                k[i * n + j] = dtype == DType.F32 ? (float) c : c;
+                kt[j * n + i] = k[i * n + j];
+            }
+        }
+        // the same sums in the same order: CUDA's and Java's exp and tanh (and fused multiply-adds) differ by an
+        // ulp or so on each of up to 401² terms; F32 then rounds the same double result to float
+        double rel = dtype == DType.F32 ? 0x1p-23 : 1e-12;
+        double abs = 1e-14;
+        double[] pair = new double[2];
+        for (Activation f : new Activation[] {Activation.TANH, Activation.GELU, Activation.SIGMOID,
+            Activation.SOFTPLUS}) {
+            try (TensorScope scope = cuda.scope()) {
+                Tensor tq = onCuda(q, n, 1, dtype);
+                Tensor[] out = {cuda.zeros(n, n, dtype), cuda.zeros(n, n, dtype)};
+                Tensor[] swapped = {cuda.zeros(n, n, dtype), cuda.zeros(n, n, dtype)};
+                cuda.dualMap(f, onCuda(k, n, n, dtype), tq, cuda.copy(tq), out[0], out[1]);
+                cuda.dualMap(f, onCuda(kt, n, n, dtype), tq, cuda.copy(tq), swapped[0], swapped[1]);
+                double worst = 0;
+                for (int which = 0; which < 2; which++) {
+                    double[] got = cuda.toHost(out[which]);
+                    double[] gotSwapped = cuda.toHost(swapped[which]);
+                    for (int i = 0; i < n; i++) {
+                        for (int j = 0; j < n; j++) {
+                            ActivationDuals.dual(f, q[i], q[j], k[i * n + j], pair);
+                            double expected = dtype == DType.F32 ? (float) pair[which] : pair[which];
+                            double err = Math.abs(got[i * n + j] - expected);
+                            String at = f + (which == 0 ? " K" : " Kdot") + " at q1=" + q[i] + " q2=" + q[j]
+                                    + " k=" + k[i * n + j];
+                            assertTrue(err <= rel * Math.abs(expected) + abs,
+                                    at + ": " + got[i * n + j] + ", host " + expected);
+                            assertEquals(got[i * n + j], gotSwapped[j * n + i], at + ": not symmetric");
+                            worst = Math.max(worst, err / (Math.abs(expected) + 1e-300));
+                        }
+                    }
+                }
+                System.out.printf("dualMap %s %s: largest relative difference from ActivationDuals %.2e%n",
+                        dtype, f, worst);
+            }
         }
     }
 
