@@ -1,6 +1,6 @@
 /**
- * ntk4j's API: tensors, the backend SPI and its selection, and (in later packages) networks, kernels,
- * predictors, optimizers, training and metrics.
+ * ntk4j's API: tensors, the backend SPI and its selection, networks, empirical and analytic kernels,
+ * predictions, optimizers, the training loop, its Micrometer meters, data sets and NumPy file I/O.
  */
 module org.ntk4j.api {
     requires transitive micrometer.core;
