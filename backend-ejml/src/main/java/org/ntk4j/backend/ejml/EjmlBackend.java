@@ -125,20 +125,11 @@ public final class EjmlBackend implements Backend {
 
     @Override
     public Tensor concatRows(List<Tensor> parts) {
-        if (parts.isEmpty()) {
-            throw new IllegalArgumentException("concatRows: no tensors");
-        }
-        int cols = parts.get(0).cols();
-        int rows = 0;
         for (Tensor p : parts) {
             own(p);
-            if (p.cols() != cols) {
-                throw new IllegalArgumentException("concatRows: column counts differ, " + parts.get(0).shape()
-                        + " vs " + p.shape());
-            }
-            rows += p.rows();
         }
-        DMatrixRMaj out = new DMatrixRMaj(rows, cols);
+        int rows = Checks.requireConcatRows("concatRows", parts);
+        DMatrixRMaj out = new DMatrixRMaj(rows, parts.get(0).cols());
         int offset = 0;
         for (Tensor p : parts) {
             double[] d = own(p).data();
@@ -361,7 +352,7 @@ public final class EjmlBackend implements Backend {
         DMatrixRMaj ma = own(a).matrix();
         DMatrixRMaj mb = own(b).matrix();
         DMatrixRMaj mo = own(out).matrix();
-        requireSquareSystem("choleskySolve", a, b, out);
+        Checks.requireSquareSystem("choleskySolve", a, b, out);
         LinearSolverDense<DMatrixRMaj> solver = LinearSolverFactory_DDRM.chol(a.rows());
         DMatrixRMaj work = lowerSymmetrized(ma);
         if (!solver.setA(work)) {
@@ -378,7 +369,7 @@ public final class EjmlBackend implements Backend {
         DMatrixRMaj ma = own(a).matrix();
         DMatrixRMaj mb = own(b).matrix();
         DMatrixRMaj mo = own(out).matrix();
-        requireSquareSystem("luSolve", a, b, out);
+        Checks.requireSquareSystem("luSolve", a, b, out);
         LUDecompositionAlt_DDRM lu = new LUDecompositionAlt_DDRM();
         LinearSolverDense<DMatrixRMaj> solver = new LinearSolverLu_DDRM(lu);
         if (!solver.setA(ma.copy()) || hasNegligiblePivot(lu.getLU(), ma)) {
@@ -417,14 +408,6 @@ public final class EjmlBackend implements Backend {
             }
         }
         return false;
-    }
-
-    private static void requireSquareSystem(String op, Tensor a, Tensor b, Tensor out) {
-        if (a.rows() != a.cols()) {
-            throw new IllegalArgumentException(op + ": A must be square, got " + a.shape());
-        }
-        Checks.requireShape(op + " B", b, a.rows(), b.cols());
-        Checks.requireSameShape(op + " out", b, out);
     }
 
     private static void requireFinite(String op, DMatrixRMaj m, Tensor a) {
