@@ -10,7 +10,10 @@ package org.ntk4j.backend;
  */
 public interface BackendProvider {
 
-    /** @return the name users select the backend by: lower case, no spaces ({@code "ejml"}) */
+    /**
+     * @return the name users select the backend by, matched case-insensitively ({@link BackendSelector#key});
+     *     by convention lower case, no spaces ({@code "ejml"})
+     */
     String name();
 
     /**
@@ -21,7 +24,8 @@ public interface BackendProvider {
 
     /**
      * Checks cheaply whether the backend can be created here. Never throws: any failure becomes an
-     * {@link Availability#unavailable(String)} whose detail names the cause.
+     * {@link Availability#unavailable(String)} whose detail names the cause. (A probe that throws anyway, or
+     * returns null, is reported unavailable by {@link BackendSelector}, with the exception as its detail.)
      *
      * @return the availability and its detail
      */
@@ -32,7 +36,9 @@ public interface BackendProvider {
      *
      * @param options the options (not modified)
      * @return a new backend, to be closed by the caller
-     * @throws BackendUnavailableException if it cannot be created here, naming the reason
+     * @throws BackendUnavailableException if it cannot be created here, naming the reason; if this (or
+     *     anything else) is thrown although the probe said available, automatic selection logs a warning
+     *     and moves on to the next available backend
      */
     Backend create(BackendOptions options);
 }

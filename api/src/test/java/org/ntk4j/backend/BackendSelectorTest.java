@@ -18,16 +18,30 @@ import org.junit.jupiter.api.Test;
 class BackendSelectorTest {
 
     /** A provider whose backend only knows its name; it records which options it was created with. */
-    static final class TestProvider implements BackendProvider {
+    static class TestProvider implements BackendProvider {
         private final String name;
         private final int priority;
         private final Supplier<Availability> probe;
         final List<BackendOptions> created = new ArrayList<>();
+        RuntimeException createFailure;
+        Error createError;
 
         TestProvider(String name, int priority, Supplier<Availability> probe) {
             this.name = name;
             this.priority = priority;
             this.probe = probe;
+        }
+
+        /** @return this provider, made to throw from create although its probe says available */
+        TestProvider failingCreate(RuntimeException e) {
+            createFailure = e;
+            return this;
+        }
+
+        /** @return this provider, made to throw an error from create although its probe says available */
+        TestProvider failingCreate(Error e) {
+            createError = e;
+            return this;
         }
 
         static TestProvider available(String name, int priority) {
@@ -56,6 +70,12 @@ class BackendSelectorTest {
         @Override
         public Backend create(BackendOptions options) {
             created.add(options);
+            if (createFailure != null) {
+                throw createFailure;
+            }
+            if (createError != null) {
+                throw createError;
+            }
             return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(), new Class<?>[] {Backend.class},
                 (proxy, method, args) -> {
                     switch (method.getName()) {
@@ -75,7 +95,7 @@ class BackendSelectorTest {
     }
 
     private static BackendSelector selector(List<BackendProvider> providers) {
-        return new BackendSelector(providers, UNSET, UNSET);
+        return new BackendSelector(providers, UNSET, UNSET, new java.util.concurrent.ConcurrentHashMap<>(), line -> { });
     }
 
     private static String select(BackendSelector s) {
@@ -223,5 +243,146 @@ class BackendSelectorTest {
         List<ProviderStatus> requested = new BackendSelector(ps, lookup(BackendSelector.PROPERTY, "ejml"), UNSET)
                 .report();
         assertEquals(List.of(false, false, true), requested.stream().map(ProviderStatus::selected).toList());
+    }
+
+    @Test
+    @DisplayName("a probe that throws an AssertionError or any other Error counts as unavailable, never escaping")
+    void probeThrowingError() {
+        TestProvider asserting = new TestProvider("asserting", 500, () -> {
+            throw new AssertionError("probe assertion");
+        });
+        TestProvider initFailing = new TestProvider("initfailing", 400, () -> {
+            throw new ExceptionInInitializerError(new IllegalStateException("static state"));
+        });
+        BackendSelector s = selector(List.of(asserting, initFailing, TestProvider.available("ejml", 100)));
+        List<ProviderStatus> report = s.report();
+        assertEquals(List.of("asserting", "initfailing", "ejml"), report.stream().map(ProviderStatus::name).toList());
+        assertFalse(report.get(0).availability().available());
+        assertTrue(report.get(0).availability().detail().contains("probe assertion"), report.get(0).toString());
+        assertTrue(report.get(1).availability().detail().contains("static state"), report.get(1).toString());
+        assertTrue(report.get(2).selected());
+        assertEquals("ejml", select(s));
+        BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
+                () -> s.create("asserting", BackendOptions.defaults()));
+        assertTrue(e.getMessage().contains("AssertionError: probe assertion"), e.getMessage());
+        assertTrue(e.getMessage().contains("available: ejml"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("a JVM error (out of memory) from a probe is not swallowed")
+    void probeVirtualMachineError() {
+        TestProvider oom = new TestProvider("oom", 500, () -> {
+            throw new OutOfMemoryError("probe ran out");
+        });
+        assertThrows(OutOfMemoryError.class, () -> selector(List.of(oom)).report());
+    }
+
+    @Test
+    @DisplayName("when the top provider's create throws although its probe said available, the next one is used and the report says why")
+    void createFailsFallsBack() {
+        TestProvider cuda = TestProvider.available("cuda", 300)
+                .failingCreate(new IllegalStateException("cudaMalloc failed: out of device memory"));
+        TestProvider nd4j = TestProvider.available("nd4j", 200).failingCreate(new UnsatisfiedLinkError("no jnind4j"));
+        TestProvider ejml = TestProvider.available("ejml", 100);
+        List<String> warnings = new ArrayList<>();
+        BackendSelector s = new BackendSelector(List.of(cuda, nd4j, ejml), UNSET, UNSET,
+                new java.util.concurrent.ConcurrentHashMap<>(), warnings::add);
+        assertEquals(List.of(true, false, false), s.report().stream().map(ProviderStatus::selected).toList());
+        assertEquals("ejml", select(s));
+        assertEquals(1, cuda.created.size());
+        assertEquals(1, nd4j.created.size());
+        assertEquals(2, warnings.size(), warnings.toString());
+        assertTrue(warnings.get(0).contains("'cuda'")
+                && warnings.get(0).contains("out of device memory"), warnings.toString());
+
+        List<ProviderStatus> report = s.report();
+        assertEquals(List.of(false, false, true), report.stream().map(ProviderStatus::selected).toList());
+        assertFalse(report.get(0).availability().available());
+        assertTrue(report.get(0).toString().contains("failed to start")
+                && report.get(0).toString().contains("out of device memory"), report.get(0).toString());
+        assertTrue(report.get(1).toString().contains("no jnind4j"), report.get(1).toString());
+
+        assertEquals("ejml", select(s));
+        assertEquals(1, cuda.created.size(), "a backend that failed to start is not retried by automatic selection");
+
+        BackendUnavailableException explicit = assertThrows(BackendUnavailableException.class,
+                () -> s.create("cuda", BackendOptions.defaults()));
+        assertTrue(explicit.getMessage().contains("'cuda' failed to start")
+                && explicit.getMessage().contains("out of device memory")
+                && explicit.getMessage().contains("available: ejml"), explicit.getMessage());
+        assertTrue(explicit.getCause() instanceof IllegalStateException, String.valueOf(explicit.getCause()));
+    }
+
+    @Test
+    @DisplayName("when every available provider fails to start, the message gives each failure and keeps the first as cause")
+    void everyCreateFails() {
+        IllegalStateException first = new IllegalStateException("device lost");
+        BackendSelector s = selector(List.of(TestProvider.available("cuda", 300).failingCreate(first),
+                TestProvider.available("ejml", 100).failingCreate(new BackendUnavailableException("heap too small")),
+                TestProvider.unavailable("nd4j", 200, "libopenblas not found")));
+        BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
+                () -> s.create(BackendOptions.defaults()));
+        assertTrue(e.getMessage().contains("cuda: failed to start: java.lang.IllegalStateException: device lost"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("nd4j: libopenblas not found"), e.getMessage());
+        assertTrue(e.getMessage().contains("heap too small"), e.getMessage());
+        assertEquals(first, e.getCause());
+    }
+
+    @Test
+    @DisplayName("an explicit choice that later starts clears its earlier failure")
+    void explicitRetryClearsFailure() {
+        TestProvider flaky = TestProvider.available("flaky", 300).failingCreate(new IllegalStateException("busy"));
+        BackendSelector s = selector(List.of(flaky, TestProvider.available("ejml", 100)));
+        assertEquals("ejml", select(s));
+        assertFalse(s.report().get(0).availability().available());
+        flaky.createFailure = null;
+        assertEquals("flaky", s.create("flaky", BackendOptions.defaults()).name());
+        assertTrue(s.report().get(0).selected());
+        assertEquals("flaky", select(s));
+    }
+
+    @Test
+    @DisplayName("names match case-insensitively in one place, and providers keep their spelling for display")
+    void mixedCaseNames() {
+        TestProvider acme = TestProvider.available("Acme", 150);
+        BackendSelector s = selector(List.of(acme, TestProvider.available("ejml", 100)));
+        assertEquals("Acme", s.create("Acme", BackendOptions.defaults()).name());
+        assertEquals("Acme", s.create(" acme ", BackendOptions.defaults()).name());
+        assertEquals("Acme", s.create("ACME", BackendOptions.defaults()).name());
+        assertEquals("Acme", s.report().get(0).name());
+        assertEquals("Acme", select(new BackendSelector(List.of(TestProvider.available("ejml", 100), acme),
+                lookup(BackendSelector.PROPERTY, "AcMe"), UNSET)));
+        assertTrue(new BackendSelector(List.of(TestProvider.available("ejml", 100), acme),
+                lookup(BackendSelector.PROPERTY, "ACME"), UNSET).report().get(0).selected());
+        BackendUnavailableException e = assertThrows(BackendUnavailableException.class,
+                () -> s.create("Acne", BackendOptions.defaults()));
+        assertTrue(e.getMessage().startsWith("unknown ntk4j backend 'Acne'; available: Acme, ejml"), e.getMessage());
+        TestProvider down = TestProvider.unavailable("Down", 500, "no device");
+        BackendUnavailableException u = assertThrows(BackendUnavailableException.class,
+                () -> selector(List.of(down, acme)).create("down", BackendOptions.defaults()));
+        assertTrue(u.getMessage().startsWith("ntk4j backend 'Down' is unavailable: no device"), u.getMessage());
+        assertEquals("acme", BackendSelector.key(" ACME "));
+    }
+
+    @Test
+    @DisplayName("a provider whose name() or priority() throws, or has no name, is listed unavailable under its class name")
+    void brokenNameOrPriority() {
+        BackendProvider badName = new TestProvider("x", 900, () -> Availability.available("fine")) {
+            @Override
+            public String name() {
+                throw new IllegalStateException("name not configured");
+            }
+        };
+        BackendProvider noName = new TestProvider(" ", 800, () -> Availability.available("fine"));
+        BackendSelector s = selector(List.of(badName, noName, TestProvider.available("ejml", 100)));
+        assertEquals("ejml", select(s));
+        List<ProviderStatus> report = s.report();
+        assertEquals(3, report.size());
+        ProviderStatus bad = report.stream().filter(p -> p.name().equals(badName.getClass().getName())).findFirst()
+                .orElseThrow(() -> new AssertionError(report.toString()));
+        assertFalse(bad.availability().available());
+        assertTrue(bad.availability().detail().contains("name not configured"), bad.toString());
+        assertTrue(report.stream().anyMatch(p -> p.availability().detail().contains("no name")), report.toString());
     }
 }
