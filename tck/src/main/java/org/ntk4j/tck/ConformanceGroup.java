@@ -106,12 +106,16 @@ public abstract class ConformanceGroup {
     }
 
     /**
+     * Uploads a copy of {@code m}'s values, so that {@code m} stays a valid reference whatever the backend does
+     * with the array it is given: a {@code fromHost} that keeps the caller's array fails
+     * {@code MemoryConformance.hostArraysAreCopied} alone, not every check that compares against {@code m}.
+     *
      * @param m the host values (not modified)
      * @param dtype the dtype
      * @return a new tensor with those values
      */
     protected Tensor tensor(HostMatrix m, DType dtype) {
-        return backend.fromHost(m.data(), m.rows(), m.cols(), dtype);
+        return backend.fromHost(m.data().clone(), m.rows(), m.cols(), dtype);
     }
 
     /**
@@ -154,9 +158,57 @@ public abstract class ConformanceGroup {
      * @param fragments texts its message must contain
      */
     protected static void assertMessageContains(Throwable e, String... fragments) {
+        assertMessageContains("", e, fragments);
+    }
+
+    /**
+     * @param what the call that threw, and its dtype, for the failure message
+     * @param e the exception it threw
+     * @param fragments texts its message must contain
+     */
+    protected static void assertMessageContains(String what, Throwable e, String... fragments) {
         String message = String.valueOf(e.getMessage());
+        String prefix = what.isEmpty() ? "" : what + ": ";
         for (String f : fragments) {
-            assertTrue(message.contains(f), () -> "the message \"" + message + "\" should name '" + f + "'");
+            assertTrue(message.contains(f), () -> prefix + "the message \"" + message + "\" should name '" + f + "'");
+        }
+    }
+
+    /**
+     * A call named for the failure message, for checks that loop over many operations.
+     *
+     * @param name the operation and its arguments, as the message should show them ({@code "gemm(A closed)"})
+     * @param body the call
+     */
+    protected record Call(String name, Executable body) {
+    }
+
+    /**
+     * @param name the operation, for the failure message
+     * @param body the call
+     * @return the named call
+     */
+    protected static Call call(String name, Executable body) {
+        return new Call(name, body);
+    }
+
+    /**
+     * Asserts that each call throws {@code type} with a message naming every fragment; a failure names the
+     * call, the dtype and the situation.
+     *
+     * @param <T> the exception type
+     * @param type the exception each call must throw
+     * @param situation what is wrong with the arguments, for the message ({@code "a closed tensor"})
+     * @param dtype the dtype under test, for the message
+     * @param calls the calls
+     * @param fragments texts each exception's message must contain
+     */
+    protected static <T extends Throwable> void assertEachThrows(Class<T> type, String situation, DType dtype,
+                                                                 List<Call> calls, String... fragments) {
+        for (Call c : calls) {
+            String what = c.name() + " " + dtype + " with " + situation;
+            T e = assertThrows(type, c.body(), what + " should throw " + type.getSimpleName());
+            assertMessageContains(what, e, fragments);
         }
     }
 }

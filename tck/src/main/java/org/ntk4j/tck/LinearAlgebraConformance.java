@@ -3,6 +3,7 @@ package org.ntk4j.tck;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.DisplayName;
@@ -71,7 +72,7 @@ public abstract class LinearAlgebraConformance extends ConformanceGroup {
         double[][] cases = {{-1}, {0}, {1, 2, 2, 1}, {1, 1, 1, 1}, {2, 0, 0, 0, -1, 0, 0, 0, 3}};
         for (double[] c : cases) {
             int n = (int) Math.round(Math.sqrt(c.length));
-            Tensor a = backend.fromHost(c, n, n, dtype);
+            Tensor a = backend.fromHost(c.clone(), n, n, dtype);
             Tensor b = backend.fromHost(new double[n], n, 1, dtype);
             assertThrows(NotPositiveDefiniteException.class, () -> backend.choleskySolve(a, b, b),
                     "choleskySolve of " + Arrays.toString(c));
@@ -133,6 +134,52 @@ public abstract class LinearAlgebraConformance extends ConformanceGroup {
         }
         assertIllegalArgument(() -> backend.luSolve(backend.zeros(3, 2, dtype), backend.zeros(3, 1, dtype),
                 backend.zeros(3, 1, dtype)), "3×2");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dtypes")
+    @DisplayName("luSolve pivots: [[1e-20, 1], [1, 1]] is well conditioned and is solved, not called singular")
+    void luNeedsPivoting(DType dtype) {
+        // A·x = b with x = (1/(1 − 1e-20), (1 − 2e-20)/(1 − 1e-20)) = (1, 1) to far below rounding; cond(A) ≈ 2.6.
+        // Without row exchanges the second pivot is 1 − 1e20: the factorization either looks singular (a
+        // relative pivot test) or loses x₁ entirely (x₁ = 0).
+        double[][] systems = {{1e-20, 1, 1, 1}, {1, 1, 1e-20, 1}};
+        double[][] rhs = {{1, 2}, {2, 1}};
+        for (int s = 0; s < systems.length; s++) {
+            String what = "luSolve " + dtype + " of " + Arrays.toString(systems[s]);
+            Tensor out = backend.zeros(2, 1, dtype);
+            Tensor a = backend.fromHost(systems[s].clone(), 2, 2, dtype);
+            Tensor b = backend.fromHost(rhs[s].clone(), 2, 1, dtype);
+            try {
+                backend.luSolve(a, b, out);
+            } catch (SingularMatrixException e) {
+                fail(what + " called a well-conditioned matrix singular (is the LU pivoting?): " + e.getMessage());
+            }
+            Approx.assertWithin(what, new HostMatrix(2, 1, new double[] {1, 1}), host(out),
+                    i -> Tolerance.of(dtype).rounding(8, 2));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dtypes")
+    @DisplayName("luSolve throws SingularMatrixException when A is singular to working precision, instead of a garbage solution")
+    void singularToWorkingPrecision(DType dtype) {
+        // Exactly singular (row 3 = 2·row 2 − row 1; so is its transpose), its entries exact in any dtype, but its LU
+        // factors are not: with
+        // partial pivoting the last pivot comes out as rounding noise (about 1e-16 in F64), not zero. An LU that
+        // only refuses an exactly zero pivot "solves" it with entries near 1e16 and a small residual. The
+        // contract: a pivot at most about n·u·max|a_ij| means singular to working precision.
+        HostMatrix rows = new HostMatrix(3, 3, new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
+        for (HostMatrix a : new HostMatrix[] {rows, Reference.transpose(rows)}) {
+            Tensor ta = tensor(a, dtype);
+            Tensor b = tensor(new HostMatrix(3, 1, new double[] {1, -1, 0.5}), dtype);
+            Tensor out = backend.zeros(3, 1, dtype);
+            String what = "luSolve " + dtype + " of the singular " + Arrays.toString(a.data());
+            SingularMatrixException e = assertThrows(SingularMatrixException.class, () -> backend.luSolve(ta, b, out),
+                    () -> what + " returned " + Arrays.toString(host(out).data()) + " instead of throwing "
+                            + "SingularMatrixException");
+            assertMessageContains(what, e, "luSolve");
+        }
     }
 
     /** A = H·diag(λ)·H with H = I − 2vvᵀ/vᵀv, a symmetric orthogonal reflection: eigenvalues λ. */

@@ -1,5 +1,6 @@
 package org.ntk4j.tck;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -68,15 +69,24 @@ public abstract class MemoryConformance extends ConformanceGroup {
     @MethodSource("dtypes")
     @DisplayName("fromHost neither keeps nor changes the caller's array, and toHost returns a fresh one")
     void hostArraysAreCopied(DType dtype) {
-        double[] data = {1, 2, 3, 4, 5, 6};
+        double[] values = {1, 2, 3, 4, 5, 6};
+        HostMatrix expected = new HostMatrix(2, 3, values.clone());
+        double[] data = values.clone();
         Tensor t = backend.fromHost(data, 2, 3, dtype);
+        assertArrayEquals(values, data, "fromHost " + dtype + " changed the caller's array");
         data[0] = 100;
+        Approx.assertExact("toHost " + dtype + " after the caller changed the array it gave fromHost (fromHost must "
+                + "copy it, not keep it)", expected, host(t));
+        Tensor u = backend.fromHost(data, 2, 3, dtype);
+        backend.affine(0, u, 7, u);
+        assertEquals(100, data[0], "an operation writing into a tensor " + dtype + " changed the array it was made "
+                + "from (fromHost must copy it, not keep it)");
         double[] first = backend.toHost(t);
         first[1] = 200;
         double[] second = backend.toHost(t);
-        assertNotSame(first, second);
-        Approx.assertExact("toHost after the host arrays changed",
-                new HostMatrix(2, 3, new double[] {1, 2, 3, 4, 5, 6}), new HostMatrix(2, 3, second));
+        assertNotSame(first, second, "toHost " + dtype + " returned the same array twice");
+        Approx.assertExact("toHost " + dtype + " after the caller changed an array toHost returned earlier (toHost "
+                + "must return a fresh copy)", expected, new HostMatrix(2, 3, second));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -93,15 +103,20 @@ public abstract class MemoryConformance extends ConformanceGroup {
     @DisplayName("dtypes it does not list are rejected, and mixed dtypes in one call are rejected")
     void dtypeCapabilities() {
         for (DType d : unsupportedDtypes()) {
-            assertIllegalArgument(() -> backend.zeros(2, 2, d), d.name());
-            assertIllegalArgument(() -> backend.fromHost(new double[4], 2, 2, d), d.name());
+            assertEachThrows(IllegalArgumentException.class, "a dtype the backend does not list", d, List.of(
+                    call("zeros", () -> backend.zeros(2, 2, d)),
+                    call("fromHost", () -> backend.fromHost(new double[4], 2, 2, d))), d.name());
         }
         if (backend.dtypes().size() > 1) {
             Tensor a = backend.zeros(2, 2, DType.F64);
             Tensor b = backend.zeros(2, 2, DType.F32);
-            assertThrows(IllegalArgumentException.class, () -> backend.axpby(1, a, 1, b, a));
-            assertThrows(IllegalArgumentException.class,
-                    () -> backend.gemm(1, a, false, b, false, 0, backend.zeros(2, 2, DType.F64)));
+            Tensor c = backend.zeros(2, 2, DType.F64);
+            assertEachThrows(IllegalArgumentException.class, "an F32 tensor among F64 ones", DType.F64, List.of(
+                    call("axpby(y F32)", () -> backend.axpby(1, a, 1, b, a)),
+                    call("hadamard(b F32)", () -> backend.hadamard(a, b, c)),
+                    call("gemm(B F32)", () -> backend.gemm(1, a, false, b, false, 0, c)),
+                    call("gemm(C F32)", () -> backend.gemm(1, a, false, c, false, 0, b)),
+                    call("concatRows(F64, F32)", () -> backend.concatRows(List.of(a, b)))));
         }
     }
 

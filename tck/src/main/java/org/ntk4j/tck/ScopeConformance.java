@@ -1,15 +1,14 @@
 package org.ntk4j.tck;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.DisplayName;
-import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ntk4j.backend.Activation;
@@ -110,20 +109,23 @@ public abstract class ScopeConformance extends ConformanceGroup {
         TensorScope innermost = backend.scope();
         Tensor c = backend.zeros(1, 2, dtype);
         innermost.close();
-        assertTrue(c.isClosed());
-        assertFalse(b.isClosed(), "closing an inner scope leaves the enclosing scope's tensors open");
+        assertTrue(c.isClosed(), dtype + ": the innermost scope's tensor is closed with it");
+        assertFalse(b.isClosed(), dtype + ": closing an inner scope leaves the enclosing scope's tensors open");
+        assertFalse(a.isClosed(), dtype + ": closing an inner scope leaves the outer scope's tensors open");
         Tensor d = backend.zeros(1, 2, dtype); // belongs to inner again
         outer.close();
-        for (Tensor t : new Tensor[] {a, b, d}) {
-            assertTrue(t.isClosed(), "tensor of a nested scope closed with the outer scope");
+        String[] names = {"a (outer scope)", "b (inner scope)", "d (inner scope, made after innermost closed)"};
+        Tensor[] tensors = {a, b, d};
+        for (int i = 0; i < tensors.length; i++) {
+            assertTrue(tensors[i].isClosed(), dtype + ": tensor " + names[i] + " is closed with the outer scope");
         }
-        inner.close();
-        outer.close();
+        assertDoesNotThrow(inner::close, dtype + ": closing an inner scope again after its outer scope closed it");
+        assertDoesNotThrow(outer::close, dtype + ": closing the outer scope twice");
         Tensor after = backend.zeros(1, 1, dtype);
         try (TensorScope fresh = backend.scope()) {
             backend.zeros(1, 1, dtype);
         }
-        assertFalse(after.isClosed(), "after every scope is closed, new tensors belong to the caller");
+        assertFalse(after.isClosed(), dtype + ": after every scope is closed, new tensors belong to the caller");
         after.close();
     }
 
@@ -137,10 +139,11 @@ public abstract class ScopeConformance extends ConformanceGroup {
             t = backend.zeros(2, 2, dtype);
             u = backend.zeros(2, 2, dtype);
             t.close();
-            assertTrue(t.isClosed());
-            assertFalse(u.isClosed());
+            assertTrue(t.isClosed(), dtype + ": a tensor closed inside its scope reports isClosed()");
+            assertFalse(u.isClosed(), dtype + ": closing one tensor leaves the scope's others open");
         }
-        assertTrue(u.isClosed());
+        assertTrue(u.isClosed(), dtype + ": the scope still closes its other tensors after one was closed early");
+        assertDoesNotThrow(t::close, dtype + ": closing the early-closed tensor again");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -165,54 +168,92 @@ public abstract class ScopeConformance extends ConformanceGroup {
         other.get().close();
     }
 
+    /**
+     * Every operation of the SPI with {@code bad} in each tensor position in turn; the other arguments are 2×2
+     * (an SPD matrix for the solvers and symmetricEigen), 1×2 rows or 2×1 columns made by {@code backend}, so
+     * that {@code bad} is the only thing wrong.
+     */
+    private List<Call> everyOperation(Backend b, Tensor bad, Tensor badRow, Tensor badColumn, DType dtype) {
+        Tensor open = b.zeros(2, 2, dtype);
+        Tensor out = b.zeros(2, 2, dtype);
+        Tensor out2 = b.zeros(2, 2, dtype);
+        Tensor spd = b.fromHost(new double[] {2, 1, 1, 3}, 2, 2, dtype);
+        Tensor row = b.zeros(1, 2, dtype);
+        Tensor column = b.fromHost(new double[] {1, 2}, 2, 1, dtype);
+        Tensor k12 = b.fromHost(new double[] {1, 0.5, 0.5, 2}, 2, 2, dtype);
+        return List.of(
+            call("toHost", () -> backend.toHost(bad)),
+            call("copy", () -> backend.copy(bad)),
+            call("transpose", () -> backend.transpose(bad)),
+            call("gatherRows", () -> backend.gatherRows(bad, new int[] {1, 0})),
+            call("concatRows(second part)", () -> backend.concatRows(List.of(open, bad))),
+            call("gemm(A)", () -> backend.gemm(1, bad, false, open, false, 0, out)),
+            call("gemm(B)", () -> backend.gemm(1, open, false, bad, false, 0, out)),
+            call("gemm(C)", () -> backend.gemm(1, open, false, open, false, 0, bad)),
+            call("axpby(x)", () -> backend.axpby(1, bad, 1, open, out)),
+            call("axpby(y)", () -> backend.axpby(1, open, 1, bad, out)),
+            call("axpby(out)", () -> backend.axpby(1, open, 1, open, bad)),
+            call("hadamard(b)", () -> backend.hadamard(open, bad, out)),
+            call("hadamard(out)", () -> backend.hadamard(open, open, bad)),
+            call("affine(x)", () -> backend.affine(1, bad, 0, out)),
+            call("affine(out)", () -> backend.affine(1, open, 0, bad)),
+            call("addRowVector(a)", () -> backend.addRowVector(bad, row, out)),
+            call("addRowVector(row)", () -> backend.addRowVector(open, badRow, out)),
+            call("columnSums(a)", () -> backend.columnSums(bad, row)),
+            call("columnSums(out)", () -> backend.columnSums(open, badRow)),
+            call("rowSumsOfSquares(a)", () -> backend.rowSumsOfSquares(bad, column)),
+            call("rowSumsOfSquares(out)", () -> backend.rowSumsOfSquares(open, badColumn)),
+            call("dot(b)", () -> backend.dot(open, bad)),
+            call("map(x)", () -> backend.map(Activation.RELU, bad, out)),
+            call("map(out)", () -> backend.map(Activation.RELU, open, bad)),
+            call("mapDerivative(x)", () -> backend.mapDerivative(Activation.TANH, bad, out)),
+            call("dualMap(k12)", () -> backend.dualMap(Activation.RELU, bad, column, column, out, out2)),
+            call("dualMap(q1)", () -> backend.dualMap(Activation.RELU, k12, badColumn, column, out, out2)),
+            call("dualMap(q2)", () -> backend.dualMap(Activation.RELU, k12, column, badColumn, out, out2)),
+            call("dualMap(outK)", () -> backend.dualMap(Activation.RELU, k12, column, column, bad, out2)),
+            call("dualMap(outKdot)", () -> backend.dualMap(Activation.RELU, k12, column, column, out, bad)),
+            call("choleskySolve(A)", () -> backend.choleskySolve(bad, open, out)),
+            call("choleskySolve(B)", () -> backend.choleskySolve(spd, bad, out)),
+            call("choleskySolve(out)", () -> backend.choleskySolve(spd, open, bad)),
+            call("luSolve(A)", () -> backend.luSolve(bad, open, out)),
+            call("luSolve(B)", () -> backend.luSolve(spd, bad, out)),
+            call("luSolve(out)", () -> backend.luSolve(spd, open, bad)),
+            call("symmetricEigen", () -> backend.symmetricEigen(bad)));
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("dtypes")
-    @DisplayName("using a closed tensor throws IllegalStateException saying it is closed")
+    @DisplayName("every operation given a closed tensor, in any position, throws IllegalStateException saying it is closed")
     void closedTensorRejected(DType dtype) {
         try (TensorScope scope = backend.scope()) {
-            Tensor closed = backend.fromHost(new double[] {1, 2, 3, 4}, 2, 2, dtype);
-            Tensor open = backend.zeros(2, 2, dtype);
+            Tensor closed = backend.fromHost(new double[] {2, 1, 1, 3}, 2, 2, dtype);
+            Tensor closedRow = backend.fromHost(new double[] {1, 2}, 1, 2, dtype);
+            Tensor closedColumn = backend.fromHost(new double[] {1, 2}, 2, 1, dtype);
             closed.close();
-            List<Executable> calls = List.of(
-                () -> backend.toHost(closed),
-                () -> backend.copy(closed),
-                () -> backend.transpose(closed),
-                () -> backend.axpby(1, closed, 1, open, open),
-                () -> backend.axpby(1, open, 1, open, closed),
-                () -> backend.gemm(1, open, false, closed, false, 0, backend.zeros(2, 2, dtype)),
-                () -> backend.gemm(1, open, false, open, false, 0, closed),
-                () -> backend.map(Activation.RELU, closed, open),
-                () -> backend.dot(open, closed),
-                () -> backend.concatRows(List.of(open, closed)));
-            for (Executable call : calls) {
-                IllegalStateException e = assertThrows(IllegalStateException.class, call);
-                assertMessageContains(e, "closed");
-            }
+            closedRow.close();
+            closedColumn.close();
+            assertEachThrows(IllegalStateException.class, "a closed tensor", dtype,
+                    everyOperation(backend, closed, closedRow, closedColumn, dtype), "closed");
         }
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("dtypes")
-    @DisplayName("a tensor of another backend instance throws IllegalArgumentException naming the backend")
+    @DisplayName("every operation given a tensor of another backend instance, in any position, throws IllegalArgumentException naming the backend")
     void foreignTensorRejected(DType dtype) {
         Backend other = createBackend();
         try (TensorScope scope = backend.scope(); TensorScope otherScope = other.scope()) {
-            Tensor foreign = other.fromHost(new double[] {1, 2, 3, 4}, 2, 2, dtype);
+            Tensor foreign = other.fromHost(new double[] {2, 1, 1, 3}, 2, 2, dtype);
+            Tensor foreignRow = other.fromHost(new double[] {1, 2}, 1, 2, dtype);
+            Tensor foreignColumn = other.fromHost(new double[] {1, 2}, 2, 1, dtype);
+            List<Call> calls = new ArrayList<>(everyOperation(backend, foreign, foreignRow, foreignColumn, dtype));
             Tensor mine = backend.zeros(2, 2, dtype);
-            List<Executable> calls = List.of(
-                () -> backend.toHost(foreign),
-                () -> backend.copy(foreign),
-                () -> backend.axpby(1, mine, 1, foreign, mine),
-                () -> backend.hadamard(mine, mine, foreign),
-                () -> backend.gemm(1, mine, false, foreign, false, 0, backend.zeros(2, 2, dtype)),
-                () -> backend.concatRows(List.of(mine, foreign)),
-                () -> other.toHost(mine));
-            for (Executable call : calls) {
-                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
-                assertMessageContains(e, "backend");
-            }
-            Approx.assertExact("the foreign tensor is untouched", new HostMatrix(2, 2, new double[] {1, 2, 3, 4}),
-                    new HostMatrix(2, 2, other.toHost(foreign)));
+            calls.add(call("toHost on the other instance", () -> other.toHost(mine)));
+            calls.add(call("gemm on the other instance", () -> other.gemm(1, foreign, false, mine, false, 0, foreign)));
+            assertEachThrows(IllegalArgumentException.class, "a tensor of another backend instance", dtype, calls,
+                    "backend");
+            Approx.assertExact("the foreign tensor " + dtype + " after every operation refused it",
+                    new HostMatrix(2, 2, new double[] {2, 1, 1, 3}), new HostMatrix(2, 2, other.toHost(foreign)));
         } finally {
             other.close();
         }
