@@ -15,8 +15,11 @@ import org.ntk4j.backend.Activation;
 public final class ActivationDuals {
 
     /**
-     * A Gauss–Hermite order for {@link #gaussHermite} that is accurate to about 1e-6 at variances up to 1.5
-     * (a backend's own device rule may use it; {@link #dual} does not).
+     * A Gauss–Hermite order for {@link #gaussHermite} that is accurate to about 1e-6 at variances up to 1.5:
+     * enough for F32 results (the conformance kit allows 2e-3 relative plus 2e-4 absolute), not for F64, where
+     * the kit allows 1e-10 relative plus 1e-10 absolute of {@link #dual} for the kinds without a closed form.
+     * An F64 rule uses {@link #quadrature(Activation, double, double, double, double[])} instead; {@link #dual}
+     * does not use this order.
      */
     public static final int DEFAULT_ORDER = 48;
 
