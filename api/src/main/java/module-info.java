@@ -4,6 +4,7 @@
  */
 module org.ntk4j.api {
     requires transitive micrometer.core;
+    requires com.fasterxml.jackson.jr.ob;
 
     exports org.ntk4j.tensor;
     exports org.ntk4j.backend;

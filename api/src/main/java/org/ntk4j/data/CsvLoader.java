@@ -32,7 +32,7 @@ public final class CsvLoader {
      */
     public static Dataset load(Path file, CsvFormat format) throws IOException {
         try (InputStream raw = Files.newInputStream(file)) {
-            InputStream in = Gzip.maybeDecompress(raw);
+            InputStream in = Gzip.maybeDecompress(raw, file.toString());
             return load(new InputStreamReader(in, StandardCharsets.UTF_8), file.getFileName().toString(),
                     file.toString(), format);
         }

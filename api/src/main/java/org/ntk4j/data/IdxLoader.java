@@ -1,5 +1,6 @@
 package org.ntk4j.data;
 
+import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.ntk4j.io.MalformedDataException;
+import org.ntk4j.io.ValueReader;
 
 /**
  * Reads IDX files, the format of MNIST and Fashion-MNIST ({@code train-images-idx3-ubyte},
@@ -84,8 +86,10 @@ public final class IdxLoader {
      * @throws IOException if the file cannot be read
      */
     public static IdxArray read(Path file, int limit) throws IOException {
-        try (InputStream raw = Files.newInputStream(file)) {
-            return read(Gzip.maybeDecompress(raw), file.toString(), limit);
+        long length = Files.size(file);
+        try (BufferedInputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            boolean gzip = Gzip.isGzip(raw);
+            return read(Gzip.maybeDecompress(raw, file.toString()), file.toString(), limit, gzip ? -1 : length);
         }
     }
 
@@ -98,6 +102,15 @@ public final class IdxLoader {
      * @throws IOException if the stream fails
      */
     public static IdxArray read(InputStream stream, String source, int limit) throws IOException {
+        return read(stream, source, limit, -1);
+    }
+
+    /**
+     * @param length the bytes the stream holds (a raw file's length), or −1 if unknown (compressed): data that
+     *     the header promises beyond it is refused before anything is allocated; with an unknown length the
+     *     array grows as the data arrives
+     */
+    private static IdxArray read(InputStream stream, String source, int limit, long length) throws IOException {
         DataInputStream in = new DataInputStream(stream);
         byte[] magic = new byte[4];
         try {
@@ -119,7 +132,6 @@ public final class IdxLoader {
                     magic[0], magic[1], magic[2], magic[3]) + "; expected 00 00 <type 08..0e> <dimensions>)");
         }
         int[] shape = new int[ndim];
-        long count = 1;
         for (int i = 0; i < ndim; i++) {
             try {
                 shape[i] = in.readInt();
@@ -135,37 +147,27 @@ public final class IdxLoader {
         long itemSize = 1;
         for (int i = 1; i < ndim; i++) {
             itemSize *= shape[i];
-        }
-        count = items * itemSize;
-        if (count > Integer.MAX_VALUE - 16) {
-            throw new MalformedDataException(source + ": " + count + " values are too many for one Java array;"
-                    + " read fewer samples");
-        }
-        int n = (int) count;
-        double[] v = new double[n];
-        byte[] buf = new byte[1 << 16];
-        int perChunk = buf.length / width;
-        int done = 0;
-        while (done < n) {
-            int want = Math.min(perChunk, n - done);
-            int got = in.readNBytes(buf, 0, want * width);
-            if (got < want * width) {
-                throw new MalformedDataException(source + ": truncated IDX data: the header promises " + (long) shape[0]
-                        * itemSize * width + " bytes of values, the file ends after " + ((long) done * width + got));
+            if (itemSize > Integer.MAX_VALUE) {
+                throw new MalformedDataException(source + ": IDX items of shape " + Arrays.toString(shape)
+                        + " are too large for one Java array");
             }
-            ByteBuffer b = ByteBuffer.wrap(buf, 0, got).order(ByteOrder.BIG_ENDIAN);
-            for (int i = 0; i < want; i++) {
-                v[done + i] = switch (type) {
-                    case 0x08 -> buf[i] & 0xff;
-                    case 0x09 -> buf[i];
-                    case 0x0B -> b.getShort(i * 2);
-                    case 0x0C -> b.getInt(i * 4);
-                    case 0x0D -> b.getFloat(i * 4);
-                    default -> b.getDouble(i * 8);
-                };
-            }
-            done += want;
         }
+        long count = items * itemSize;
+        String promised = (long) shape[0] * itemSize + " values of " + width + " byte" + (width > 1 ? "s" : "");
+        long available = length - 4 - 4L * ndim;
+        if (length >= 0 && count > available / width) {
+            throw new MalformedDataException(source + ": truncated IDX data: the header (shape "
+                    + Arrays.toString(shape) + ") promises " + promised + ", the file holds " + available + " bytes");
+        }
+        double[] v = ValueReader.readDoubles(in, count, width, ByteOrder.BIG_ENDIAN, switch (type) {
+            case 0x08 -> (b, at) -> b.get(at) & 0xff;
+            case 0x09 -> ByteBuffer::get;
+            case 0x0B -> ByteBuffer::getShort;
+            case 0x0C -> ByteBuffer::getInt;
+            case 0x0D -> ByteBuffer::getFloat;
+            default -> ByteBuffer::getDouble;
+        }, length >= 0, source, got -> source + ": truncated IDX data: the header promises " + promised
+                + ", the data ends after " + got + " bytes");
         shape[0] = items;
         return new IdxArray(shape, v);
     }

@@ -1,8 +1,6 @@
 package org.ntk4j.data;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +27,7 @@ public final class SentenceLoader {
      * @throws IOException if the file cannot be read
      */
     public static List<Sentence> load(Path file, int classes) throws IOException {
-        return parse(Files.readString(file, StandardCharsets.UTF_8), file.toString(), classes);
+        return sentences(Json.parse(file), file.toString(), classes);
     }
 
     /**
@@ -40,7 +38,10 @@ public final class SentenceLoader {
      * @throws MalformedDataException naming the source, the record (1-based) and the problem
      */
     public static List<Sentence> parse(String json, String source, int classes) throws MalformedDataException {
-        Object root = Json.parse(json, source);
+        return sentences(Json.parse(json, source), source, classes);
+    }
+
+    private static List<Sentence> sentences(Object root, String source, int classes) throws MalformedDataException {
         if (!(root instanceof List<?> records)) {
             throw new MalformedDataException(source + ": expected a JSON array of {\"text\", \"class\"} records");
         }

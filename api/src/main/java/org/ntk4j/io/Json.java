@@ -1,5 +1,22 @@
 package org.ntk4j.io;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.PrettyPrinter;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.Instantiatable;
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.io.CharConversionException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -7,325 +24,221 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small, strict JSON (RFC 8259) reader and writer. Values map to Java as: object → {@code Map<String, Object>}
- * (insertion-ordered, unmodifiable), array → {@code List<Object>} (unmodifiable), string → {@code String},
- * number → {@code Double} (or {@code Long} for integers that fit), {@code true}/{@code false} → {@code Boolean},
- * {@code null} → {@code null}. Errors name the source, line and column.
+ * Strict JSON (RFC 8259) reading and writing through jackson-jr. Values map to Java as: object →
+ * {@code Map<String, Object>} (insertion-ordered, unmodifiable), array → {@code List<Object>} (unmodifiable),
+ * string → {@code String}, number → {@code Long} for integers that fit, else {@code Double},
+ * {@code true}/{@code false} → {@code Boolean}, {@code null} → {@code null}. Every parse error — bad syntax,
+ * a duplicate key, bytes that are not UTF-8, nesting deeper than {@value #MAX_DEPTH} levels — is a
+ * {@link MalformedDataException} naming the source, line and column.
  */
 public final class Json {
 
-    private final String text;
-    private final String source;
-    private int pos;
-    private int line = 1;
-    private int lineStart;
+    /** The deepest nesting of arrays and objects that is read. */
+    public static final int MAX_DEPTH = 200;
 
-    private Json(String text, String source) {
-        this.text = text;
-        this.source = source;
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+    private static final JSON READER = JSON.builder(FACTORY).build().with(JSON.Feature.FAIL_ON_DUPLICATE_MAP_KEYS);
+    private static final JSON WRITER = JSON.builder(FACTORY).build().with(new Indented())
+            .with(JSON.Feature.WRITE_NULL_PROPERTIES);
+
+    private Json() {
     }
 
     /**
-     * @param text the JSON text
+     * @param text the JSON text (a leading byte-order mark is skipped)
      * @param source the name used in error messages (a file name)
      * @return the value
      * @throws MalformedDataException naming the source, line and column of the first error
      */
     public static Object parse(String text, String source) throws MalformedDataException {
-        Json p = new Json(text, source);
-        p.skipSpace();
-        if (p.pos < text.length() && text.charAt(p.pos) == '\uFEFF') {
-            p.pos++;
-            p.skipSpace();
-        }
-        Object v = p.value();
-        p.skipSpace();
-        if (p.pos != text.length()) {
-            throw p.error("unexpected text after the value");
-        }
-        return v;
-    }
-
-    private MalformedDataException error(String problem) {
-        return new MalformedDataException(source + ":" + line + ":" + (pos - lineStart + 1) + ": " + problem);
-    }
-
-    private void skipSpace() {
-        while (pos < text.length()) {
-            char c = text.charAt(pos);
-            if (c == '\n') {
-                line++;
-                lineStart = pos + 1;
-            } else if (c != ' ' && c != '\t' && c != '\r') {
-                return;
-            }
-            pos++;
-        }
-    }
-
-    private Object value() throws MalformedDataException {
-        skipSpace();
-        if (pos >= text.length()) {
-            throw error("unexpected end of input");
-        }
-        char c = text.charAt(pos);
-        return switch (c) {
-            case '{' -> object();
-            case '[' -> array();
-            case '"' -> string();
-            case 't' -> literal("true", Boolean.TRUE);
-            case 'f' -> literal("false", Boolean.FALSE);
-            case 'n' -> literal("null", null);
-            default -> {
-                if (c == '-' || (c >= '0' && c <= '9')) {
-                    yield number();
-                }
-                throw error("unexpected character '" + c + "'");
-            }
-        };
-    }
-
-    private Object literal(String word, Object v) throws MalformedDataException {
-        if (!text.startsWith(word, pos)) {
-            throw error("expected " + word);
-        }
-        pos += word.length();
-        return v;
-    }
-
-    private Map<String, Object> object() throws MalformedDataException {
-        pos++;
-        Map<String, Object> m = new LinkedHashMap<>();
-        skipSpace();
-        if (peek() == '}') {
-            pos++;
-            return Collections.unmodifiableMap(m);
-        }
-        while (true) {
-            skipSpace();
-            if (peek() != '"') {
-                throw error("expected a quoted key");
-            }
-            String key = string();
-            skipSpace();
-            expect(':');
-            if (m.containsKey(key)) {
-                throw error("duplicate key \"" + key + "\"");
-            }
-            m.put(key, value());
-            skipSpace();
-            char c = peek();
-            pos++;
-            if (c == '}') {
-                return Collections.unmodifiableMap(m);
-            }
-            if (c != ',') {
-                pos--;
-                throw error("expected ',' or '}'");
-            }
-        }
-    }
-
-    private List<Object> array() throws MalformedDataException {
-        pos++;
-        List<Object> list = new ArrayList<>();
-        skipSpace();
-        if (peek() == ']') {
-            pos++;
-            return Collections.unmodifiableList(list);
-        }
-        while (true) {
-            list.add(value());
-            skipSpace();
-            char c = peek();
-            pos++;
-            if (c == ']') {
-                return Collections.unmodifiableList(list);
-            }
-            if (c != ',') {
-                pos--;
-                throw error("expected ',' or ']'");
-            }
-        }
-    }
-
-    private char peek() throws MalformedDataException {
-        if (pos >= text.length()) {
-            throw error("unexpected end of input");
-        }
-        return text.charAt(pos);
-    }
-
-    private void expect(char c) throws MalformedDataException {
-        if (peek() != c) {
-            throw error("expected '" + c + "'");
-        }
-        pos++;
-    }
-
-    private String string() throws MalformedDataException {
-        pos++;
-        StringBuilder sb = new StringBuilder();
-        while (true) {
-            char c = peek();
-            pos++;
-            if (c == '"') {
-                return sb.toString();
-            }
-            if (c < 0x20) {
-                pos--;
-                throw error("control character in a string (unterminated string?)");
-            }
-            if (c != '\\') {
-                sb.append(c);
-                continue;
-            }
-            char e = peek();
-            pos++;
-            switch (e) {
-                case '"', '\\', '/' -> sb.append(e);
-                case 'b' -> sb.append('\b');
-                case 'f' -> sb.append('\f');
-                case 'n' -> sb.append('\n');
-                case 'r' -> sb.append('\r');
-                case 't' -> sb.append('\t');
-                case 'u' -> {
-                    if (pos + 4 > text.length()) {
-                        throw error("truncated \\u escape");
-                    }
-                    try {
-                        sb.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-                    } catch (NumberFormatException ex) {
-                        throw error("bad \\u escape");
-                    }
-                    pos += 4;
-                }
-                default -> {
-                    pos--;
-                    throw error("bad escape '\\" + e + "'");
-                }
-            }
-        }
-    }
-
-    private Object number() throws MalformedDataException {
-        int start = pos;
-        if (text.charAt(pos) == '-') {
-            pos++;
-        }
-        int intStart = pos;
-        digits();
-        if (pos == intStart) {
-            throw error("expected a digit");
-        }
-        if (text.charAt(intStart) == '0' && pos - intStart > 1) {
-            throw error("leading zero in a number");
-        }
-        boolean integral = true;
-        if (pos < text.length() && text.charAt(pos) == '.') {
-            integral = false;
-            pos++;
-            int f = pos;
-            digits();
-            if (pos == f) {
-                throw error("expected a digit after '.'");
-            }
-        }
-        if (pos < text.length() && (text.charAt(pos) == 'e' || text.charAt(pos) == 'E')) {
-            integral = false;
-            pos++;
-            if (pos < text.length() && (text.charAt(pos) == '+' || text.charAt(pos) == '-')) {
-                pos++;
-            }
-            int f = pos;
-            digits();
-            if (pos == f) {
-                throw error("expected a digit in the exponent");
-            }
-        }
-        String s = text.substring(start, pos);
-        if (integral && pos - start <= 18) {
-            return Long.parseLong(s);
-        }
-        return Double.parseDouble(s);
-    }
-
-    private void digits() {
-        while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
-            pos++;
+        String t = text.startsWith("\uFEFF") ? text.substring(1) : text;
+        try (JsonParser p = FACTORY.createParser(t)) {
+            return parse(p, source);
+        } catch (MalformedDataException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // reading a String does not fail otherwise
         }
     }
 
     /**
-     * Writes a value as indented JSON. Supported values: {@code Map} with string keys, {@code Iterable},
-     * {@code String}, {@code Number} (non-finite doubles become {@code null}), {@code Boolean}, {@code null},
-     * and anything else through its {@code toString()} as a string.
+     * @param file a JSON file, UTF-8 (UTF-16 and UTF-32 with a byte-order mark are read too)
+     * @return the value
+     * @throws MalformedDataException naming the file, line and column of the first error (bytes that are not
+     *     UTF-8 included)
+     * @throws IOException if the file cannot be read
+     */
+    public static Object parse(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        try (JsonParser p = FACTORY.createParser(bytes)) {
+            return parse(p, file.toString());
+        }
+    }
+
+    private static Object parse(JsonParser p, String source) throws IOException {
+        try {
+            if (p.nextToken() == null) {
+                throw new MalformedDataException(source + ":1:1: no JSON value (the input is empty)");
+            }
+            Object v = READER.anyFrom(p);
+            if (p.nextToken() != null) {
+                throw error(source, p.currentTokenLocation(), "unexpected text after the value");
+            }
+            return normalized(v);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation() != null ? e.getLocation() : p.currentLocation();
+            throw error(source, at, e.getOriginalMessage());
+        } catch (CharConversionException e) {
+            throw error(source, p.currentLocation(), "not valid text: " + e.getMessage());
+        }
+    }
+
+    private static MalformedDataException error(String source, JsonLocation at, String problem) {
+        String message = problem == null ? "malformed JSON" : problem.replaceAll("\\s*\\R\\s*", " ")
+                .replaceAll("\\[Source: [^\\]]*?; line: (\\d+), column: (\\d+)\\]", "line $1, column $2");
+        if (!message.isEmpty()) {
+            message = Character.toLowerCase(message.charAt(0)) + message.substring(1);
+        }
+        return new MalformedDataException(source + ":" + Math.max(at.getLineNr(), 1) + ":"
+                + Math.max(at.getColumnNr(), 1) + ": " + message);
+    }
+
+    /** Unmodifiable maps and lists, {@code Long} for integers, {@code Double} for the rest. */
+    private static Object normalized(Object v) {
+        if (v instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            m.forEach((k, x) -> out.put((String) k, normalized(x)));
+            return Collections.unmodifiableMap(out);
+        }
+        if (v instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(l.size());
+            l.forEach(x -> out.add(normalized(x)));
+            return Collections.unmodifiableList(out);
+        }
+        if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            return ((Number) v).longValue();
+        }
+        if (v instanceof BigInteger || v instanceof BigDecimal || v instanceof Float) {
+            return ((Number) v).doubleValue();
+        }
+        return v;
+    }
+
+    /**
+     * Writes a value as indented JSON: objects one entry a line, indented by two spaces, arrays on one line.
+     * Supported values: {@code Map} (keys through {@code String.valueOf}), {@code Iterable}, {@code String},
+     * {@code Number} (non-finite doubles become {@code null}), {@code Boolean}, {@code null}, and anything else
+     * through its {@code toString()} as a string.
      *
      * @param value the value (not modified)
      * @return the JSON text, ending in a newline
      */
     public static String write(Object value) {
-        StringBuilder sb = new StringBuilder();
-        write(sb, value, 0);
-        return sb.append('\n').toString();
+        try {
+            return WRITER.asString(writable(value)) + "\n";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // writing plain maps, lists and scalars to a String does not fail
+        }
     }
 
-    private static void write(StringBuilder sb, Object v, int indent) {
-        if (v == null) {
-            sb.append("null");
-        } else if (v instanceof Map<?, ?> m) {
-            if (m.isEmpty()) {
-                sb.append("{}");
-                return;
-            }
-            sb.append("{\n");
-            int i = 0;
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                sb.append("  ".repeat(indent + 1));
-                quote(sb, String.valueOf(e.getKey()));
-                sb.append(": ");
-                write(sb, e.getValue(), indent + 1);
-                sb.append(++i < m.size() ? ",\n" : "\n");
-            }
-            sb.append("  ".repeat(indent)).append('}');
-        } else if (v instanceof Iterable<?> it) {
-            sb.append('[');
-            boolean first = true;
-            for (Object o : it) {
-                sb.append(first ? "" : ", ");
-                write(sb, o, indent + 1);
-                first = false;
-            }
-            sb.append(']');
-        } else if (v instanceof Double || v instanceof Float) {
+    private static Object writable(Object v) {
+        if (v == null || v instanceof String || v instanceof Boolean || v instanceof Long || v instanceof Integer
+                || v instanceof Short || v instanceof Byte || v instanceof BigInteger || v instanceof BigDecimal) {
+            return v;
+        }
+        if (v instanceof Double || v instanceof Float) {
             double d = ((Number) v).doubleValue();
-            sb.append(Double.isFinite(d) ? String.valueOf(d) : "null");
-        } else if (v instanceof Number || v instanceof Boolean) {
-            sb.append(v);
-        } else {
-            quote(sb, v.toString());
+            return Double.isFinite(d) ? d : null;
         }
+        if (v instanceof Number n) {
+            return n.toString().matches("-?\\d+") ? (Object) n.longValue() : (Object) n.doubleValue();
+        }
+        if (v instanceof Map<?, ?> m) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            m.forEach((k, x) -> out.put(String.valueOf(k), writable(x)));
+            return out;
+        }
+        if (v instanceof Iterable<?> it) {
+            List<Object> out = new ArrayList<>();
+            it.forEach(x -> out.add(writable(x)));
+            return out;
+        }
+        return v.toString();
     }
 
-    private static void quote(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
+    /** Objects one entry a line, indented two spaces a level; arrays on one line, ", " between values. */
+    private static final class Indented implements PrettyPrinter, Instantiatable<Indented> {
+        private int depth;
+
+        @Override
+        public Indented createInstance() {
+            return new Indented();
+        }
+
+        private void newLine(JsonGenerator g) throws IOException {
+            g.writeRaw('\n');
+            for (int i = 0; i < depth; i++) {
+                g.writeRaw("  ");
             }
         }
-        sb.append('"');
+
+        @Override
+        public void writeRootValueSeparator(JsonGenerator g) {
+        }
+
+        @Override
+        public void writeStartObject(JsonGenerator g) throws IOException {
+            g.writeRaw('{');
+            depth++;
+        }
+
+        @Override
+        public void beforeObjectEntries(JsonGenerator g) throws IOException {
+            newLine(g);
+        }
+
+        @Override
+        public void writeObjectFieldValueSeparator(JsonGenerator g) throws IOException {
+            g.writeRaw(": ");
+        }
+
+        @Override
+        public void writeObjectEntrySeparator(JsonGenerator g) throws IOException {
+            g.writeRaw(',');
+            newLine(g);
+        }
+
+        @Override
+        public void writeEndObject(JsonGenerator g, int entries) throws IOException {
+            depth--;
+            if (entries > 0) {
+                newLine(g);
+            }
+            g.writeRaw('}');
+        }
+
+        @Override
+        public void writeStartArray(JsonGenerator g) throws IOException {
+            g.writeRaw('[');
+            depth++;
+        }
+
+        @Override
+        public void beforeArrayValues(JsonGenerator g) {
+        }
+
+        @Override
+        public void writeArrayValueSeparator(JsonGenerator g) throws IOException {
+            g.writeRaw(", ");
+        }
+
+        @Override
+        public void writeEndArray(JsonGenerator g, int values) throws IOException {
+            depth--;
+            g.writeRaw(']');
+        }
     }
 }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.function.LongFunction;
 
 /**
  * Reads and writes NumPy {@code .npy} files (format versions 1.0 and 2.0; 3.0 is read too): little-endian
@@ -33,8 +34,9 @@ public final class Npy {
      * @throws IOException if the file cannot be read
      */
     public static NpyArray read(Path file) throws IOException {
+        long length = Files.size(file);
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file), CHUNK)) {
-            return read(in, file.toString());
+            return read(in, file.toString(), length, true);
         }
     }
 
@@ -48,6 +50,21 @@ public final class Npy {
      * @throws IOException if the stream cannot be read
      */
     public static NpyArray read(InputStream in, String source) throws IOException {
+        return read(in, source, -1, false);
+    }
+
+    /**
+     * @param in the stream (read from, not closed)
+     * @param source the name used in error messages
+     * @param length the bytes the stream holds, or −1 if unknown: a header that promises more is refused
+     *     before anything is allocated
+     * @param trusted whether {@code length} is the true length (a file's), so that the array can be allocated
+     *     at once; otherwise it grows as the data arrives
+     * @return the array
+     * @throws MalformedDataException naming the source and the problem
+     * @throws IOException if the stream cannot be read
+     */
+    static NpyArray read(InputStream in, String source, long length, boolean trusted) throws IOException {
         byte[] pre = in.readNBytes(8);
         if (pre.length < 8 || !Arrays.equals(Arrays.copyOf(pre, 6), MAGIC)) {
             throw new MalformedDataException(source + ": not a .npy file (bad magic: expected \\x93NUMPY at the start)");
@@ -89,35 +106,30 @@ public final class Npy {
         for (int s : shape) {
             count *= s;
         }
-        if (count > Integer.MAX_VALUE - 16 || count * type.bytes() > Integer.MAX_VALUE - 16) {
+        long dataBytes = count > Long.MAX_VALUE / 8 ? Long.MAX_VALUE : count * type.bytes();
+        long prefix = 8 + (major == 1 ? 2 : 4) + headerLength;
+        if (length >= 0 && dataBytes > length - prefix) {
+            throw new MalformedDataException(source + ": truncated data: the header promises " + dataBytes
+                    + " bytes for shape " + Arrays.toString(shape) + ", the " + (trusted ? "file" : "entry")
+                    + " holds " + Math.max(0, length - prefix));
+        }
+        if (count > Integer.MAX_VALUE - 16) {
             throw new MalformedDataException(source + ": array of shape " + Arrays.toString(shape)
                     + " is too large for one Java array");
         }
-        int n = (int) count;
-        ByteBuffer data = ByteBuffer.wrap(readData(in, n * type.bytes(), source)).order(ByteOrder.LITTLE_ENDIAN);
+        LongFunction<String> truncated = got -> source + ": truncated data: the header promises " + dataBytes
+                + " bytes, the file has " + got;
         double[] floats = null;
         long[] ints = null;
         switch (type) {
-            case FLOAT64 -> {
-                floats = new double[n];
-                data.asDoubleBuffer().get(floats);
-            }
-            case FLOAT32 -> {
-                floats = new double[n];
-                for (int i = 0; i < n; i++) {
-                    floats[i] = data.getFloat(i * 4);
-                }
-            }
-            case INT32 -> {
-                ints = new long[n];
-                for (int i = 0; i < n; i++) {
-                    ints[i] = data.getInt(i * 4);
-                }
-            }
-            case INT64 -> {
-                ints = new long[n];
-                data.asLongBuffer().get(ints);
-            }
+            case FLOAT64 -> floats = ValueReader.readDoubles(in, count, 8, ByteOrder.LITTLE_ENDIAN,
+                    ByteBuffer::getDouble, trusted, source, truncated);
+            case FLOAT32 -> floats = ValueReader.readDoubles(in, count, 4, ByteOrder.LITTLE_ENDIAN,
+                    ByteBuffer::getFloat, trusted, source, truncated);
+            case INT32 -> ints = ValueReader.readLongs(in, count, 4, ByteOrder.LITTLE_ENDIAN,
+                    ByteBuffer::getInt, trusted, source, truncated);
+            case INT64 -> ints = ValueReader.readLongs(in, count, 8, ByteOrder.LITTLE_ENDIAN,
+                    ByteBuffer::getLong, trusted, source, truncated);
             default -> throw new AssertionError(type);
         }
         return NpyArray.wrap(type, shape, floats, ints);
@@ -204,15 +216,6 @@ public final class Npy {
         if (b.length < n) {
             throw new MalformedDataException(source + ": truncated .npy " + what + " (expected " + n + " bytes, got "
                     + b.length + ")");
-        }
-        return b;
-    }
-
-    private static byte[] readData(InputStream in, int n, String source) throws IOException {
-        byte[] b = in.readNBytes(n);
-        if (b.length < n) {
-            throw new MalformedDataException(source + ": truncated data: the header promises " + n
-                    + " bytes, the file has " + b.length);
         }
         return b;
     }

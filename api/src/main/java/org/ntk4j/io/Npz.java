@@ -1,6 +1,7 @@
 package org.ntk4j.io;
 
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -52,8 +53,8 @@ public final class Npz {
                     throw new MalformedDataException(file + ": entry '" + name + "' is not a .npy array");
                 }
                 try (InputStream in = zip.getInputStream(e)) {
-                    arrays.put(name.substring(0, name.length() - SUFFIX.length()), Npy.read(in, file + "!" + name));
-                } catch (ZipException ze) {
+                    arrays.put(name.substring(0, name.length() - SUFFIX.length()), Npy.read(in, file + "!" + name, e.getSize(), false));
+                } catch (ZipException | EOFException ze) {
                     throw new MalformedDataException(file + "!" + name + ": corrupt entry: " + ze.getMessage(), ze);
                 }
             }

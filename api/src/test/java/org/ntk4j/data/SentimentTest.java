@@ -55,7 +55,7 @@ class SentimentTest {
                 "s.json: record 2: \"class\" is null or missing");
         assertError("[{\"text\":\"a\",\"class\":2}]", "s.json: record 1: class 2 out of range 0..1");
         assertError("[{\"text\":3,\"class\":1}]", "record 1: \"text\" is missing or not a string");
-        assertError("[{\"text\":\"a\",\"class\":1}", "s.json:1:24: unexpected end of input");
+        assertError("[{\"text\":\"a\",\"class\":1}", "s.json:1:24: unexpected end-of-input: expected close marker for Array (start marker at line 1, column 1)");
         assertError("{\"text\":\"a\"}", "expected a JSON array");
         assertError("[{\"text\":\"a\",\"class\":null}]", "s.json: no labelled records");
     }

@@ -131,7 +131,7 @@ class NpyTest {
         assertError("big_endian.npy", "unsupported dtype '>f8'");
         assertError("fortran_2x2.npy", "Fortran-order");
         assertError("f8_3d.npy", "only 1-D and 2-D");
-        assertError("truncated.npy", "truncated data: the header promises 96 bytes, the file has 40");
+        assertError("truncated.npy", "truncated data: the header promises 96 bytes for shape [3, 4], the file holds 40");
     }
 
     private static void assertError(String golden, String expected) {
