@@ -18,7 +18,8 @@ final class ModelOptions {
     List<Integer> hidden;
 
     @Option(names = "--activation", paramLabel = "F", defaultValue = "relu",
-            description = "Nonlinearity: identity, relu, leaky_relu(0.1), erf, tanh, gelu, sigmoid, softplus."
+            description = "Nonlinearity: identity, relu, leaky_relu:0.1 (slope 0.1 for x < 0), erf, tanh, gelu, sigmoid,"
+                    + " softplus."
                     + " Default: ${DEFAULT-VALUE}.")
     String activation;
 
