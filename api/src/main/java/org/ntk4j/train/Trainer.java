@@ -129,7 +129,7 @@ public final class Trainer {
      * @param split the same data as the run that wrote it (not modified)
      * @return how training ended
      * @throws UncheckedIOException if the checkpoint cannot be read
-     * @throws IllegalArgumentException if it does not fit this configuration (see {@link #checkResumable})
+     * @throws IllegalArgumentException if it does not fit this configuration (see {@link #checkResumable(TrainingConfig, Checkpoint, Split)})
      */
     public TrainingResult resume(Path checkpoint, Split split) {
         Checkpoint c;
@@ -147,7 +147,7 @@ public final class Trainer {
      * @param checkpoint the checkpoint (not modified)
      * @param split the same data as the run that wrote it (not modified)
      * @return how training ended
-     * @throws IllegalArgumentException if it does not fit this configuration (see {@link #checkResumable})
+     * @throws IllegalArgumentException if it does not fit this configuration (see {@link #checkResumable(TrainingConfig, Checkpoint, Split)})
      */
     public TrainingResult resume(Checkpoint checkpoint, Split split) {
         return run(split, Objects.requireNonNull(checkpoint, "checkpoint"));
@@ -158,11 +158,12 @@ public final class Trainer {
      * optimizer, batch size, shuffling seed and training set size (the last three where the checkpoint records
      * them), and parameters of this network's names and shapes.
      *
+     * @param config the configuration of the run that continues
      * @param checkpoint the checkpoint (not modified)
      * @param split the data (not modified)
      * @throws IllegalArgumentException naming the first difference
      */
-    public void checkResumable(Checkpoint checkpoint, Split split) {
+    public static void checkResumable(TrainingConfig config, Checkpoint checkpoint, Split split) {
         checkSplit(split);
         String optimizer = Optimizers.create(config.optimizer(), config.optimizerOptions()).name();
         if (!checkpoint.optimizer().equals(optimizer)) {
@@ -210,7 +211,7 @@ public final class Trainer {
 
     private TrainingResult run(Split split, Checkpoint from) {
         if (from != null) {
-            checkResumable(from, split);
+            checkResumable(config, from, split);
         }
         checkSplit(split);
         Dataset train = split.train();

@@ -170,15 +170,15 @@ class TrainerTest {
         trainer(c, new ArrayList<>()).train(split);
         Checkpoint k = Checkpoint.read(file);
         IllegalArgumentException b = assertThrows(IllegalArgumentException.class,
-                () -> new Trainer(backend, c.withBatchSize(32)).checkResumable(k, split));
+                () -> Trainer.checkResumable(c.withBatchSize(32), k, split));
         assertEquals("the checkpoint was written with batch size 16, this configuration uses 32", b.getMessage());
         IllegalArgumentException s = assertThrows(IllegalArgumentException.class,
                 () -> new Trainer(backend, c.withSeeds(3, 5)).resume(file, split));
         assertEquals("the checkpoint was written with shuffling seed 4, this configuration uses 5", s.getMessage());
         Split fewer = new Split(split.train().subset(new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, "ten"), split.test());
-        assertThrows(IllegalArgumentException.class, () -> new Trainer(backend, c).checkResumable(k, fewer));
+        assertThrows(IllegalArgumentException.class, () -> Trainer.checkResumable(c, k, fewer));
         IllegalArgumentException w = assertThrows(IllegalArgumentException.class,
-                () -> new Trainer(backend, c.withHidden(25)).checkResumable(k, split));
+                () -> Trainer.checkResumable(c.withHidden(25), k, split));
         assertTrue(w.getMessage().startsWith("the checkpoint's parameter W0 is 64×24"), w.getMessage());
     }
 
