@@ -10,6 +10,7 @@ module org.ntk4j.cli {
     requires jdk.httpserver;
     requires micrometer.registry.prometheus;
     requires io.prometheus.metrics.model;
+    requires io.prometheus.metrics.exporter.httpserver;
 
     opens org.ntk4j.cli to info.picocli;
 

@@ -79,8 +79,8 @@ public record Activation(Kind kind, double alpha) {
 
     /**
      * Parses a name as written on a command line: {@code relu}, {@code erf}, {@code tanh}, {@code gelu},
-     * {@code sigmoid}, {@code softplus}, {@code identity}, {@code leaky_relu} (slope 0.01) or
-     * {@code leaky_relu:0.2}. Case and {@code -}/{@code _} do not matter.
+     * {@code sigmoid}, {@code softplus}, {@code identity}, {@code leaky_relu} (slope 0.01),
+     * {@code leaky_relu:0.2} or {@code leaky_relu(0.2)}. Case and {@code -}/{@code _} do not matter.
      *
      * @param text the name
      * @return the activation
@@ -90,7 +90,14 @@ public record Activation(Kind kind, double alpha) {
         String s = text.trim();
         String slope = null;
         int colon = s.indexOf(':');
-        if (colon >= 0) {
+        int paren = s.indexOf('(');
+        if (paren >= 0 && colon < 0) {
+            if (!s.endsWith(")")) {
+                throw new IllegalArgumentException("activation '" + text + "' lacks its closing parenthesis");
+            }
+            slope = s.substring(paren + 1, s.length() - 1).trim();
+            s = s.substring(0, paren);
+        } else if (colon >= 0) {
             slope = s.substring(colon + 1).trim();
             s = s.substring(0, colon);
         }

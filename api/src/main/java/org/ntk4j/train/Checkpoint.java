@@ -24,23 +24,29 @@ import org.ntk4j.tensor.Tensor;
  * <p>Stored as a NumPy {@code .npz} archive, written to a temporary file and moved into place, so a crash never
  * leaves a half-written checkpoint. Entries: {@code param.W0}, {@code param.b0}, … (float64, the parameter
  * shapes); {@code state.scalars} (float64, the optimizer's numbers); {@code state.0}, {@code state.1}, … (the
- * optimizer's tensors); {@code trainer} (int64: format version, iteration, epoch, batch, shuffle seed);
- * {@code optimizer} (int32: the optimizer's name as UTF-8 bytes; in Python
- * {@code bytes(z["optimizer"].astype("u1")).decode()}).
+ * optimizer's tensors); {@code trainer} (int64: format version, iteration, epoch, batch, shuffle seed, batch size,
+ * training set size); {@code trainer.loss} (float64: the run's first batch loss, the reference of divergence
+ * detection); {@code optimizer} (int32: the optimizer's name as UTF-8 bytes; in Python
+ * {@code bytes(z["optimizer"].astype("u1")).decode()}). Version 1 files, without batch size, training set size
+ * and reference loss, are still read (those are then 0, 0 and NaN: unknown).
  *
  * @param optimizer the optimizer's name
  * @param iteration updates done
  * @param epoch the epoch of the next batch
  * @param batch the next batch's index in its epoch
  * @param shuffleSeed the shuffling seed
+ * @param batchSize the batch size of the run, 0 if unknown
+ * @param trainSize the size of the run's training set, 0 if unknown
+ * @param referenceLoss the run's first batch loss, NaN if unknown
  * @param params the parameters by name, in the network's order (host copies)
  * @param stateScalars the optimizer state's numbers
  * @param stateTensors the optimizer state's tensors (host copies)
  */
-public record Checkpoint(String optimizer, long iteration, long epoch, int batch, long shuffleSeed,
-                         Map<String, NpyArray> params, double[] stateScalars, List<NpyArray> stateTensors) {
+public record Checkpoint(String optimizer, long iteration, long epoch, int batch, long shuffleSeed, int batchSize,
+                         int trainSize, double referenceLoss, Map<String, NpyArray> params, double[] stateScalars,
+                         List<NpyArray> stateTensors) {
 
-    private static final long VERSION = 1;
+    private static final long VERSION = 2;
 
     /**
      * Copies a training state to the host.
@@ -49,12 +55,16 @@ public record Checkpoint(String optimizer, long iteration, long epoch, int batch
      * @param iteration updates done
      * @param schedule the batch schedule (not modified)
      * @param shuffleSeed its seed
+     * @param batchSize the batch size
+     * @param trainSize the size of the training set
+     * @param referenceLoss the run's first batch loss
      * @param params the parameters (not modified)
      * @param state the optimizer's state (not modified)
      * @return the checkpoint
      */
     public static Checkpoint of(String optimizer, long iteration, BatchSchedule schedule, long shuffleSeed,
-                                Params params, OptimizerState state) {
+                                int batchSize, int trainSize, double referenceLoss, Params params,
+                                OptimizerState state) {
         Backend b = params.backend();
         Map<String, NpyArray> p = new LinkedHashMap<>();
         for (int i = 0; i < params.size(); i++) {
@@ -65,8 +75,8 @@ public record Checkpoint(String optimizer, long iteration, long epoch, int batch
         for (Tensor t : state.tensors()) {
             s.add(NpyArray.ofDoubles(b.toHost(t), t.rows(), t.cols()));
         }
-        return new Checkpoint(optimizer, iteration, schedule.epoch(), schedule.batch(), shuffleSeed, p,
-                state.scalars(), s);
+        return new Checkpoint(optimizer, iteration, schedule.epoch(), schedule.batch(), shuffleSeed, batchSize,
+                trainSize, referenceLoss, p, state.scalars(), s);
     }
 
     /**
@@ -83,7 +93,9 @@ public record Checkpoint(String optimizer, long iteration, long epoch, int batch
         for (int i = 0; i < stateTensors.size(); i++) {
             a.put("state." + i, stateTensors.get(i));
         }
-        a.put("trainer", NpyArray.ofLongs(new long[] {VERSION, iteration, epoch, batch, shuffleSeed}, 5));
+        a.put("trainer", NpyArray.ofLongs(new long[] {VERSION, iteration, epoch, batch, shuffleSeed, batchSize,
+            trainSize}, 7));
+        a.put("trainer.loss", NpyArray.ofDoubles(new double[] {referenceLoss}, 1));
         byte[] name = optimizer.getBytes(StandardCharsets.UTF_8);
         int[] codes = new int[name.length];
         for (int i = 0; i < name.length; i++) {
@@ -103,10 +115,12 @@ public record Checkpoint(String optimizer, long iteration, long epoch, int batch
         Map<String, NpyArray> a = Npz.read(file);
         NpyArray trainer = require(a, "trainer", file);
         long[] t = trainer.toLongs();
-        if (t.length != 5 || t[0] != VERSION) {
-            throw new MalformedDataException(file + ": entry 'trainer' is not a version " + VERSION
+        boolean v1 = t.length == 5 && t[0] == 1;
+        if (!v1 && (t.length != 7 || t[0] != VERSION)) {
+            throw new MalformedDataException(file + ": entry 'trainer' is not a version 1 or " + VERSION
                     + " checkpoint header");
         }
+        double reference = v1 ? Double.NaN : require(a, "trainer.loss", file).toDoubles()[0];
         int[] codes = require(a, "optimizer", file).toInts();
         byte[] name = new byte[codes.length];
         for (int i = 0; i < codes.length; i++) {
@@ -122,8 +136,8 @@ public record Checkpoint(String optimizer, long iteration, long epoch, int batch
         for (int i = 0; a.containsKey("state." + i); i++) {
             s.add(a.get("state." + i));
         }
-        return new Checkpoint(new String(name, StandardCharsets.UTF_8), t[1], t[2], (int) t[3], t[4], p,
-                require(a, "state.scalars", file).toDoubles(), s);
+        return new Checkpoint(new String(name, StandardCharsets.UTF_8), t[1], t[2], (int) t[3], t[4],
+                v1 ? 0 : (int) t[5], v1 ? 0 : (int) t[6], reference, p, require(a, "state.scalars", file).toDoubles(), s);
     }
 
     private static NpyArray require(Map<String, NpyArray> a, String key, Path file) throws MalformedDataException {

@@ -10,9 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import org.ntk4j.backend.Backend;
 import org.ntk4j.data.Dataset;
 import org.ntk4j.data.Split;
+import org.ntk4j.io.NpyArray;
 import org.ntk4j.kernel.EmpiricalNtk;
 import org.ntk4j.metrics.TrainingMetrics;
 import org.ntk4j.nn.Mlp;
@@ -41,9 +43,12 @@ import org.ntk4j.tensor.TensorScope;
  * <p>Every iteration: gather the batch, ask the optimizer for an update (it queries an {@link MlpObjective}),
  * apply it, evaluate if due, tell the listeners and the {@link TrainingMetrics} (iteration and phase timers;
  * gauges: training loss = this iteration's batch loss, test loss and both accuracies = the latest evaluation,
- * damping), write a checkpoint if due. A batch loss that is NaN or infinite stops
- * training ({@link TrainingResult.Stop#DIVERGED}) with a message naming the iteration and the last good
- * checkpoint, which is never overwritten by a diverged state. Resuming from a checkpoint continues the exact
+ * damping), write a checkpoint if due. A loss that blows up (NaN, infinite, far above the first batch loss, or
+ * rising evaluation after evaluation: see {@link TrainingConfig#withDivergence}) stops training
+ * ({@link TrainingResult.Stop#DIVERGED}) with a message naming the iteration and the last good checkpoint. A
+ * checkpoint is written only once the next batch loss, computed at its parameters, has passed that test, so a
+ * diverged state is never saved as the last good one. A stop signal ({@link #withStopSignal}) ends training after
+ * the current iteration ({@link TrainingResult.Stop#INTERRUPTED}), with a checkpoint. Resuming from a checkpoint continues the exact
  * same trajectory as an uninterrupted run (same batches, same state, same floating-point operations).
  *
  * <p>Targets are one-hot rows. Accuracy is the fraction of samples whose largest output is at the label.
@@ -54,6 +59,7 @@ public final class Trainer {
     private final TrainingConfig config;
     private final MeterRegistry registry;
     private final List<TrainingListener> listeners;
+    private final BooleanSupplier stopSignal;
 
     /**
      * A trainer reporting to {@link Metrics#globalRegistry}.
@@ -62,14 +68,16 @@ public final class Trainer {
      * @param config the configuration
      */
     public Trainer(Backend backend, TrainingConfig config) {
-        this(backend, config, Metrics.globalRegistry, List.of());
+        this(backend, config, Metrics.globalRegistry, List.of(), () -> false);
     }
 
-    private Trainer(Backend backend, TrainingConfig config, MeterRegistry registry, List<TrainingListener> listeners) {
+    private Trainer(Backend backend, TrainingConfig config, MeterRegistry registry, List<TrainingListener> listeners,
+                    BooleanSupplier stopSignal) {
         this.backend = Objects.requireNonNull(backend, "backend");
         this.config = Objects.requireNonNull(config, "config");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.listeners = List.copyOf(listeners);
+        this.stopSignal = Objects.requireNonNull(stopSignal, "stop signal");
     }
 
     /**
@@ -77,7 +85,16 @@ public final class Trainer {
      * @return a copy reporting there
      */
     public Trainer withRegistry(MeterRegistry r) {
-        return new Trainer(backend, config, r, listeners);
+        return new Trainer(backend, config, r, listeners, stopSignal);
+    }
+
+    /**
+     * @param signal asked before every iteration (from the training thread); once it answers {@code true},
+     *               training stops with {@link TrainingResult.Stop#INTERRUPTED} and writes its checkpoint
+     * @return a copy that stops when asked
+     */
+    public Trainer withStopSignal(BooleanSupplier signal) {
+        return new Trainer(backend, config, registry, listeners, signal);
     }
 
     /**
@@ -87,7 +104,7 @@ public final class Trainer {
     public Trainer withListener(TrainingListener l) {
         List<TrainingListener> all = new ArrayList<>(listeners);
         all.add(Objects.requireNonNull(l, "listener"));
-        return new Trainer(backend, config, registry, all);
+        return new Trainer(backend, config, registry, all, stopSignal);
     }
 
     /** @return the configuration */
@@ -112,7 +129,7 @@ public final class Trainer {
      * @param split the same data as the run that wrote it (not modified)
      * @return how training ended
      * @throws UncheckedIOException if the checkpoint cannot be read
-     * @throws IllegalArgumentException if it does not fit this configuration (optimizer, parameter shapes)
+     * @throws IllegalArgumentException if it does not fit this configuration (see {@link #checkResumable(TrainingConfig, Checkpoint, Split)})
      */
     public TrainingResult resume(Path checkpoint, Split split) {
         Checkpoint c;
@@ -121,21 +138,86 @@ public final class Trainer {
         } catch (IOException e) {
             throw new UncheckedIOException("reading checkpoint " + checkpoint, e);
         }
-        return run(split, c);
+        return resume(c, split);
     }
 
-    private TrainingResult run(Split split, Checkpoint from) {
+    /**
+     * Continues from a checkpoint written by a run with the same configuration.
+     *
+     * @param checkpoint the checkpoint (not modified)
+     * @param split the same data as the run that wrote it (not modified)
+     * @return how training ended
+     * @throws IllegalArgumentException if it does not fit this configuration (see {@link #checkResumable(TrainingConfig, Checkpoint, Split)})
+     */
+    public TrainingResult resume(Checkpoint checkpoint, Split split) {
+        return run(split, Objects.requireNonNull(checkpoint, "checkpoint"));
+    }
+
+    /**
+     * Checks, without computing anything, that a checkpoint continues this configuration's trajectory: the same
+     * optimizer, batch size, shuffling seed and training set size (the last three where the checkpoint records
+     * them), and parameters of this network's names and shapes.
+     *
+     * @param config the configuration of the run that continues
+     * @param checkpoint the checkpoint (not modified)
+     * @param split the data (not modified)
+     * @throws IllegalArgumentException naming the first difference
+     */
+    public static void checkResumable(TrainingConfig config, Checkpoint checkpoint, Split split) {
+        checkSplit(split);
+        String optimizer = Optimizers.create(config.optimizer(), config.optimizerOptions()).name();
+        if (!checkpoint.optimizer().equals(optimizer)) {
+            throw new IllegalArgumentException("the checkpoint was written by optimizer '" + checkpoint.optimizer()
+                    + "', this configuration uses '" + optimizer + "'");
+        }
+        differs("batch size", checkpoint.batchSize(), config.batchSize());
+        if (checkpoint.shuffleSeed() != config.shuffleSeed()) {
+            throw new IllegalArgumentException("the checkpoint was written with shuffling seed "
+                    + checkpoint.shuffleSeed() + ", this configuration uses " + config.shuffleSeed());
+        }
+        differs("training set size", checkpoint.trainSize(), split.train().size());
+        Mlp mlp = config.mlp(split.train().dims(), split.train().classes());
+        int[] w = mlp.widths();
+        for (int l = 0; l < mlp.depth(); l++) {
+            checkShape(checkpoint, "W" + l, w[l], w[l + 1], mlp);
+            if (mlp.hasBias()) {
+                checkShape(checkpoint, "b" + l, 1, w[l + 1], mlp);
+            }
+        }
+    }
+
+    private static void checkShape(Checkpoint checkpoint, String name, int rows, int cols, Mlp mlp) {
+        NpyArray a = checkpoint.params().get(name);
+        if (a == null || a.rows() != rows || a.cols() != cols) {
+            throw new IllegalArgumentException("the checkpoint's parameter " + name + " is "
+                    + (a == null ? "missing" : a.rows() + "×" + a.cols()) + "; " + mlp + " needs " + rows + "×" + cols);
+        }
+    }
+
+    private static void differs(String what, int recorded, int now) {
+        if (recorded > 0 && recorded != now) {
+            throw new IllegalArgumentException("the checkpoint was written with " + what + " " + recorded
+                    + ", this configuration uses " + now);
+        }
+    }
+
+    private static void checkSplit(Split split) {
         Dataset train = split.train();
         Dataset test = split.test();
         if (train.dims() != test.dims() || train.classes() != test.classes()) {
             throw new IllegalArgumentException("train and test splits differ: " + train + " vs " + test);
         }
+    }
+
+    private TrainingResult run(Split split, Checkpoint from) {
+        if (from != null) {
+            checkResumable(config, from, split);
+        }
+        checkSplit(split);
+        Dataset train = split.train();
+        Dataset test = split.test();
         Mlp mlp = config.mlp(train.dims(), train.classes());
         Optimizer<?> optimizer = Optimizers.create(config.optimizer(), config.optimizerOptions());
-        if (from != null && !from.optimizer().equals(optimizer.name())) {
-            throw new IllegalArgumentException("the checkpoint was written by optimizer '" + from.optimizer()
-                    + "', this configuration uses '" + optimizer.name() + "'");
-        }
         TrainingMetrics metrics = new TrainingMetrics(backend.name(), optimizer.name(), modelTag(mlp));
         metrics.bindTo(registry);
         try (TensorScope scope = backend.scope()) {
@@ -173,15 +255,23 @@ public final class Trainer {
                     from.batch());
             iteration = from.iteration();
         }
+        DivergenceWatch watch = new DivergenceWatch(config.divergenceFactor(), config.divergenceRising(),
+                from == null ? Double.NaN : from.referenceLoss());
         long checkpointIteration = from == null ? -1 : from.iteration();
+        Checkpoint pending = null; // due, written once the next batch loss (at its parameters) passes the watch
         Evaluation last = Evaluation.NONE;
         long toTarget = -1;
         long nanosToTarget = -1;
         PhaseTimes times = new PhaseTimes(clock);
         TrainingResult.Stop stop = TrainingResult.Stop.BUDGET_EXHAUSTED;
-        String message = null;
+        String diverged = null;
+        long divergedAt = -1;
         Params previous = null;
         while (iteration < config.maxIterations()) {
+            if (stopSignal.getAsBoolean()) {
+                stop = TrainingResult.Stop.INTERRUPTED;
+                break;
+            }
             long t0 = clock.monotonicTime();
             times.reset();
             long epoch = schedule.epoch();
@@ -202,18 +292,20 @@ public final class Trainer {
                     scope.keep(t);
                 }
             }
-            double size = Double.isFinite(batchLoss) ? next.normSquared() : Double.NaN;
-            if (!Double.isFinite(batchLoss) || !Double.isFinite(size)) {
+            diverged = watch.batchLoss(batchLoss);
+            if (diverged == null && !Double.isFinite(next.normSquared())) {
+                diverged = "the updated parameters are not finite";
+            }
+            if (diverged != null) {
                 next.close();
                 update.state().close();
-                stop = TrainingResult.Stop.DIVERGED;
-                message = "training diverged at iteration " + (iteration + 1) + ": "
-                        + (Double.isFinite(batchLoss) ? "the updated parameters are not finite"
-                        : "the batch loss is " + batchLoss) + "; "
-                        + (checkpointIteration >= 0 && config.checkpoint() != null
-                        ? "the last good checkpoint is " + config.checkpoint() + " (iteration " + checkpointIteration + ")"
-                        : "no checkpoint was written");
+                divergedAt = iteration + 1;
                 break;
+            }
+            if (pending != null) { // its parameters gave this iteration's batch loss, which passed
+                write(pending);
+                checkpointIteration = pending.iteration();
+                pending = null;
             }
             iteration++;
             if (previous != null) {
@@ -228,6 +320,7 @@ public final class Trainer {
                 Params p = params;
                 eval = times.time(Phase.EVAL, () -> Evaluation.of(mlp, p, config.loss(), data));
                 last = eval;
+                diverged = watch.evaluation(eval.trainLoss);
             }
             long nanos = clock.monotonicTime() - t0;
             Map<Phase, Long> phases = times.snapshot();
@@ -237,6 +330,10 @@ public final class Trainer {
             for (TrainingListener l : listeners) {
                 l.onIteration(event);
             }
+            if (diverged != null) {
+                divergedAt = iteration;
+                break;
+            }
             boolean reached = !Double.isNaN(config.targetAccuracy()) && eval.testAccuracy >= config.targetAccuracy();
             if (reached && toTarget < 0) {
                 toTarget = iteration;
@@ -245,22 +342,32 @@ public final class Trainer {
             boolean due = config.checkpoint() != null && config.checkpointEvery() > 0
                     && iteration % config.checkpointEvery() == 0;
             if (due) {
-                writeCheckpoint(optimizer.name(), iteration, schedule, params, state);
-                checkpointIteration = iteration;
+                pending = checkpoint(optimizer.name(), iteration, schedule, data, watch, params, state);
             }
             if (reached) {
                 stop = TrainingResult.Stop.TARGET_REACHED;
                 break;
             }
         }
-        if (stop != TrainingResult.Stop.DIVERGED && config.checkpoint() != null && checkpointIteration != iteration) {
-            writeCheckpoint(optimizer.name(), iteration, schedule, params, state);
-        }
-        if (message == null) {
-            message = stop == TrainingResult.Stop.TARGET_REACHED
-                    ? "reached test accuracy " + last.testAccuracy + " ≥ " + config.targetAccuracy() + " at iteration "
-                    + toTarget
-                    : "used the budget of " + config.maxIterations() + " iterations; test accuracy " + last.testAccuracy;
+        String message;
+        if (diverged != null) {
+            stop = TrainingResult.Stop.DIVERGED;
+            message = "training diverged at iteration " + divergedAt + ": " + diverged + "; "
+                    + (checkpointIteration >= 0 && config.checkpoint() != null
+                    ? "the last good checkpoint is " + config.checkpoint() + " (iteration " + checkpointIteration + ")"
+                    : "no checkpoint was written");
+        } else {
+            if (config.checkpoint() != null && checkpointIteration != iteration) {
+                write(pending != null && pending.iteration() == iteration ? pending
+                        : checkpoint(optimizer.name(), iteration, schedule, data, watch, params, state));
+            }
+            message = switch (stop) {
+                case TARGET_REACHED -> "reached test accuracy " + last.testAccuracy + " ≥ " + config.targetAccuracy()
+                        + " at iteration " + toTarget;
+                case INTERRUPTED -> "interrupted after iteration " + iteration + "; test accuracy " + last.testAccuracy;
+                default -> "used the budget of " + config.maxIterations() + " iterations; test accuracy "
+                        + last.testAccuracy;
+            };
         }
         MlpParams host = MlpParams.download(mlp, params);
         TrainingResult result = new TrainingResult(stop, message, iteration, toTarget, nanosToTarget,
@@ -290,12 +397,18 @@ public final class Trainer {
         metrics.setDamping(damping);
     }
 
-    private void writeCheckpoint(String optimizer, long iteration, BatchSchedule schedule, Params params,
-                                 OptimizerState state) {
+    private Checkpoint checkpoint(String optimizer, long iteration, BatchSchedule schedule, Data data,
+                                  DivergenceWatch watch, Params params, OptimizerState state) {
+        return Checkpoint.of(optimizer, iteration, schedule, config.shuffleSeed(), config.batchSize(),
+                data.trainSize(), watch.reference(), params, state);
+    }
+
+    private void write(Checkpoint c) {
         try {
-            Checkpoint.of(optimizer, iteration, schedule, config.shuffleSeed(), params, state).write(config.checkpoint());
+            c.write(config.checkpoint());
         } catch (IOException e) {
-            throw new UncheckedIOException("writing checkpoint " + config.checkpoint() + " at iteration " + iteration, e);
+            throw new UncheckedIOException("writing checkpoint " + config.checkpoint() + " at iteration "
+                    + c.iteration(), e);
         }
     }
 }

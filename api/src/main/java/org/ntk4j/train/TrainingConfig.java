@@ -11,13 +11,19 @@ import org.ntk4j.optim.OptimizerOptions;
 
 /**
  * An immutable training configuration: the network, the loss, the optimizer, the batch schedule, evaluation,
- * early stopping and checkpoints. Every {@code with…} method returns a copy (only {@code private final} fields).
+ * early stopping, checkpoints and divergence detection. Every {@code with…} method returns a copy (only
+ * {@code private final} fields).
  *
  * <p>{@link #defaults()} is what {@code ntk4j train} runs without options: the bundled digits, an MLP
  * 64-256-256-10 with ReLU in NTK parameterization, the {@code proximal-ntk} optimizer on batches of 128, until
  * 0.97 test accuracy (6 to 8 iterations, about 13 CPU seconds on EJML).
  */
 public final class TrainingConfig {
+
+    /** The default divergence factor: a loss 1000 times the first batch loss has blown up. */
+    public static final double DEFAULT_DIVERGENCE_FACTOR = 1e3;
+    /** The default count of rising evaluations that counts as divergence. */
+    public static final int DEFAULT_DIVERGENCE_RISING = 5;
 
     private final String dataset;
     private final int[] hidden;
@@ -36,11 +42,14 @@ public final class TrainingConfig {
     private final long shuffleSeed;
     private final Path checkpoint;
     private final int checkpointEvery;
+    private final double divergenceFactor;
+    private final int divergenceRising;
 
     private TrainingConfig(String dataset, int[] hidden, Activation activation, Parameterization parameterization,
                            double sigmaW, double sigmaB, Loss loss, String optimizer, OptimizerOptions optimizerOptions,
                            int batchSize, long maxIterations, int evalEvery, double targetAccuracy, long initSeed,
-                           long shuffleSeed, Path checkpoint, int checkpointEvery) {
+                           long shuffleSeed, Path checkpoint, int checkpointEvery, double divergenceFactor,
+                           int divergenceRising) {
         this.dataset = Objects.requireNonNull(dataset, "dataset");
         this.hidden = hidden.clone();
         for (int h : hidden) {
@@ -81,6 +90,12 @@ public final class TrainingConfig {
             throw new IllegalArgumentException("checkpoint interval must be >= 0, got " + checkpointEvery);
         }
         this.checkpointEvery = checkpointEvery;
+        if (!(divergenceFactor > 1) || divergenceRising < 0) {
+            throw new IllegalArgumentException("the divergence factor must be > 1 (+∞: off) and the count of rising"
+                    + " evaluations ≥ 0 (0: off), got " + divergenceFactor + ", " + divergenceRising);
+        }
+        this.divergenceFactor = divergenceFactor;
+        this.divergenceRising = divergenceRising;
     }
 
     /**
@@ -94,7 +109,8 @@ public final class TrainingConfig {
      */
     public static TrainingConfig defaults() {
         return new TrainingConfig("digits", new int[] {256, 256}, Activation.RELU, Parameterization.NTK, Math.sqrt(2),
-                0.1, Loss.MSE, "proximal-ntk", OptimizerOptions.defaults(), 128, 200, 1, 0.97, 0, 1, null, 0);
+                0.1, Loss.MSE, "proximal-ntk", OptimizerOptions.defaults(), 128, 200, 1, 0.97, 0, 1, null, 0,
+                DEFAULT_DIVERGENCE_FACTOR, DEFAULT_DIVERGENCE_RISING);
     }
 
     private TrainingConfig copy(int[] hidden, Activation activation, Parameterization parameterization, double sigmaW,
@@ -103,7 +119,22 @@ public final class TrainingConfig {
                                 long initSeed, long shuffleSeed, Path checkpoint, int checkpointEvery) {
         return new TrainingConfig(dataset, hidden, activation, parameterization, sigmaW, sigmaB, loss, optimizer,
                 optimizerOptions, batchSize, maxIterations, evalEvery, targetAccuracy, initSeed, shuffleSeed,
-                checkpoint, checkpointEvery);
+                checkpoint, checkpointEvery, divergenceFactor, divergenceRising);
+    }
+
+    /**
+     * Sets when training counts as diverged, besides a loss that is NaN or infinite: a batch loss or an evaluated
+     * training loss more than {@code factor} times the first batch loss, or an evaluated training loss that rose
+     * at {@code risingEvaluations} evaluations in a row while above the first batch loss. Defaults: 1000 and 5.
+     *
+     * @param factor &gt; 1; {@code Double.POSITIVE_INFINITY} turns the ratio test off
+     * @param risingEvaluations ≥ 0; 0 turns the rising test off
+     * @return a copy
+     */
+    public TrainingConfig withDivergence(double factor, int risingEvaluations) {
+        return new TrainingConfig(dataset, hidden, activation, parameterization, sigmaW, sigmaB, loss, optimizer,
+                optimizerOptions, batchSize, maxIterations, evalEvery, targetAccuracy, initSeed, shuffleSeed,
+                checkpoint, checkpointEvery, factor, risingEvaluations);
     }
 
     /**
@@ -113,7 +144,7 @@ public final class TrainingConfig {
     public TrainingConfig withDataset(String name) {
         return new TrainingConfig(name, hidden, activation, parameterization, sigmaW, sigmaB, loss, optimizer,
                 optimizerOptions, batchSize, maxIterations, evalEvery, targetAccuracy, initSeed, shuffleSeed,
-                checkpoint, checkpointEvery);
+                checkpoint, checkpointEvery, divergenceFactor, divergenceRising);
     }
 
     /**
@@ -323,12 +354,23 @@ public final class TrainingConfig {
         return checkpointEvery;
     }
 
+    /** @return how many times the first batch loss counts as blown up (+∞: never) */
+    public double divergenceFactor() {
+        return divergenceFactor;
+    }
+
+    /** @return how many rises in a row of the evaluated training loss count as divergence (0: never) */
+    public int divergenceRising() {
+        return divergenceRising;
+    }
+
     @Override
     public String toString() {
         return "TrainingConfig{dataset=" + dataset + ", hidden=" + Arrays.toString(hidden) + ", " + activation + ", "
                 + parameterization + ", σw=" + sigmaW + ", σb=" + sigmaB + ", loss=" + loss + ", optimizer=" + optimizer
                 + optimizerOptions + ", batch=" + batchSize + ", maxIterations=" + maxIterations + ", evalEvery="
                 + evalEvery + ", target=" + targetAccuracy + ", seeds=" + initSeed + "/" + shuffleSeed
-                + (checkpoint == null ? "" : ", checkpoint=" + checkpoint + " every " + checkpointEvery) + "}";
+                + (checkpoint == null ? "" : ", checkpoint=" + checkpoint + " every " + checkpointEvery)
+                + ", divergence=" + divergenceFactor + "/" + divergenceRising + "}";
     }
 }

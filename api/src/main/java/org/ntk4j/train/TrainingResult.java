@@ -15,7 +15,7 @@ import org.ntk4j.nn.MlpParams;
  * @param testLoss the last evaluated test loss
  * @param trainAccuracy the last evaluated training accuracy
  * @param trainLoss the last evaluated training loss
- * @param params the parameters at the end (after a divergence: the last finite ones)
+ * @param params the parameters at the end (after a divergence: those before the diverged step)
  */
 public record TrainingResult(Stop stop, String message, long iterations, long iterationsToTarget, long nanosToTarget,
                              long nanos, double testAccuracy, double testLoss, double trainAccuracy, double trainLoss,
@@ -27,7 +27,9 @@ public record TrainingResult(Stop stop, String message, long iterations, long it
         TARGET_REACHED,
         /** The iteration budget was used up. */
         BUDGET_EXHAUSTED,
-        /** The loss became NaN or infinite. */
-        DIVERGED
+        /** The loss blew up: NaN, infinite, far above its initial value, or rising evaluation after evaluation. */
+        DIVERGED,
+        /** The caller asked training to stop (e.g. Ctrl-C) and it stopped after a whole iteration. */
+        INTERRUPTED
     }
 }

@@ -34,6 +34,8 @@ class ActivationTest {
         assertEquals(Activation.SOFTPLUS, Activation.parse("SOFTPLUS"));
         assertEquals(Activation.leakyRelu(-0.5), Activation.parse("leaky_relu:-0.5"));
         assertEquals(Activation.leakyRelu(1e-4), Activation.parse("LEAKY-RELU: 1.0E-4"));
+        assertEquals(Activation.leakyRelu(0.1), Activation.parse("leaky_relu(0.1)"), "the call form works too");
+        assertEquals(Activation.leakyRelu(-0.25), Activation.parse(" Leaky-ReLU( -0.25 ) "));
     }
 
     @Test
@@ -43,6 +45,10 @@ class ActivationTest {
         assertTrue(e.getMessage().contains("'swish'") && e.getMessage().contains("gelu"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Activation.parse("leaky_relu:abc"));
         assertTrue(e.getMessage().contains("leaky_relu:abc"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Activation.parse("leaky_relu(0.1"));
+        assertTrue(e.getMessage().contains("closing parenthesis"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> Activation.parse("tanh(2)"));
+        assertTrue(e.getMessage().contains("takes no parameter"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Activation.parse("tanh:2"));
         assertTrue(e.getMessage().contains("takes no parameter"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Activation.leakyRelu(Double.NaN));

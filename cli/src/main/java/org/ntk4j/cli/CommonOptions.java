@@ -29,6 +29,7 @@ final class CommonOptions {
 
     /** @return the chosen backend, which the caller closes */
     Backend createBackend() {
+        check();
         BackendOptions o = BackendOptions.defaults();
         if (threads > 0) {
             o = o.withThreads(threads);
@@ -37,6 +38,18 @@ final class CommonOptions {
             checkKnown("--backend", backend);
         }
         return backend == null ? Backends.create(o) : Backends.create(backend, o);
+    }
+
+    /**
+     * @throws UsageException if {@code --threads} is negative or an unknown backend is named
+     */
+    void check() {
+        if (threads < 0) {
+            throw new UsageException("--threads must be ≥ 0 (0: the backend chooses), got " + threads);
+        }
+        if (backend != null) {
+            checkKnown("--backend", backend);
+        }
     }
 
     /**

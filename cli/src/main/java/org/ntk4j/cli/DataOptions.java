@@ -84,7 +84,7 @@ final class DataOptions {
                     + " comes with its own test split");
         }
         if (testData != null && !Files.isRegularFile(testData)) {
-            throw new UsageException("--test-data " + testData + ": no such file");
+            throw new java.io.FileNotFoundException("--test-data " + testData + ": no such file");
         }
         Split split;
         if (spec.equals("digits")) {
@@ -101,7 +101,7 @@ final class DataOptions {
         } else {
             Path file = Path.of(spec);
             if (!Files.isRegularFile(file)) {
-                throw new UsageException("--data " + spec + ": not a bundled data set (digits, sentiment:amazon|imdb|yelp)"
+                throw new java.io.FileNotFoundException("--data " + spec + ": not a bundled data set (digits, sentiment:amazon|imdb|yelp)"
                         + " and no such file");
             }
             Dataset all = file(file);
@@ -142,7 +142,7 @@ final class DataOptions {
 
     private Split idx(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
-            throw new UsageException("--data idx:" + dir + ": not a folder");
+            throw new java.io.FileNotFoundException("--data idx:" + dir + ": not a folder");
         }
         int testLimit = limit > 0 ? Math.max(1, limit / 5) : 0;
         Dataset train = IdxLoader.load(find(dir, "train-images-idx3-ubyte"), find(dir, "train-labels-idx1-ubyte"),
@@ -158,7 +158,7 @@ final class DataOptions {
                 : new Dataset(d.name(), d.features(), d.size(), d.dims(), d.labels(), classes);
     }
 
-    private static Path find(Path dir, String base) {
+    private static Path find(Path dir, String base) throws java.io.FileNotFoundException {
         for (String candidate : new String[] {base, base + ".gz", base.replace("-idx", ".idx"),
             base.replace("-idx", ".idx") + ".gz"}) {
             Path p = dir.resolve(candidate);
@@ -166,7 +166,7 @@ final class DataOptions {
                 return p;
             }
         }
-        throw new UsageException("--data idx:" + dir + ": no " + base + "[.gz] in that folder");
+        throw new java.io.FileNotFoundException("--data idx:" + dir + ": no " + base + "[.gz] in that folder");
     }
 
     private static int[] range(int n) {

@@ -4,8 +4,10 @@ import java.io.PrintWriter;
 import picocli.CommandLine;
 
 /**
- * Turns exceptions into one-line messages and exit codes: 1 for a failure while running, 2 for a usage
- * error. With {@code --verbose} the stack trace follows the line.
+ * Turns exceptions into one-line messages and exit codes: 2 for a usage error (anything wrong on the command line,
+ * values out of range included), 1 for a failure while running (missing, unreadable or malformed input files, a
+ * backend that is unavailable here, too little memory, a diverged run). With {@code --verbose} the stack trace
+ * follows the line.
  */
 final class Failures implements CommandLine.IExecutionExceptionHandler {
 
@@ -48,7 +50,7 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
             String m = t instanceof java.nio.file.FileSystemException fs ? fileProblem(fs) : t.getMessage();
             String part = m == null || m.isBlank() ? t.getClass().getSimpleName() : m.replaceAll("\\s*\\R\\s*", " ");
             if (t instanceof OutOfMemoryError) {
-                part = "out of memory (" + part + "); raise -Xmx through JAVA_OPTS or use a smaller data set";
+                part = outOfMemory(t);
             }
             if (last == null || !last.contains(part)) {
                 sb.append(sb.length() > 0 ? ": " : "").append(part);
@@ -56,6 +58,15 @@ final class Failures implements CommandLine.IExecutionExceptionHandler {
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * @param e an OutOfMemoryError
+     * @return one line naming the fix
+     */
+    static String outOfMemory(Throwable e) {
+        return "out of memory (" + (e.getMessage() == null ? "heap" : e.getMessage()) + ", heap limit "
+                + HeapCheck.heap() + "): raise it with JAVA_OPTS=-Xmx…, or lower --samples, --hidden or --batch-size";
     }
 
     /** "no such file: x.npz" rather than the bare path that NoSuchFileException and its kind carry. */

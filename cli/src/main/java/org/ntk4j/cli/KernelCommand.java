@@ -1,5 +1,6 @@
 package org.ntk4j.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,11 +88,17 @@ final class KernelCommand implements Callable<Integer> {
         if (samples < 0 || batchSize < 1) {
             throw new UsageException("--samples must be ≥ 0 and --batch-size ≥ 1");
         }
+        common.check();
         Split split = data.load(common.seed);
         Dataset x = split.train();
         if (samples > 0 && samples < x.size()) {
             x = x.subset(range(samples), x.name());
         }
+        boolean full = kind.equalsIgnoreCase("empirical") && axes.equalsIgnoreCase("full");
+        long n = full ? (long) x.size() * x.classes() : x.size();
+        HeapCheck.elements("--samples " + samples + (full ? " --axes full" : ""), "the " + n + "×" + n + " kernel", n, n);
+        HeapCheck.fits("--samples " + samples + ": the " + n + "×" + n + " kernel (3 float64 copies)", 3.0 * n * n,
+                "--samples");
         String base = out.getFileName().toString().replaceAll("\\.npy$", "");
         Path dir = out.toAbsolutePath().getParent();
         Files.createDirectories(dir);
@@ -99,8 +106,8 @@ final class KernelCommand implements Callable<Integer> {
         int rows;
         int cols;
         String what;
-        double[] eig;
         double seconds;
+        Path paramsFile = null;
         long t0 = System.nanoTime();
         try (Backend backend = common.createBackend(); TensorScope scope = backend.scope()) {
             Tensor xs = backend.fromHost(x.features(), x.size(), x.dims(), DType.F64);
@@ -116,6 +123,7 @@ final class KernelCommand implements Callable<Integer> {
                         default -> throw new UsageException("--axes must be traced or full, got " + axes);
                     };
                     Mlp mlp = model.build(x.dims(), x.classes());
+                    model.checkHeap(mlp, 3);
                     MlpParams host = params != null ? ParamsFiles.load(params, mlp) : mlp.init(common.seed);
                     Params p = host.upload(backend, DType.F64);
                     HostMatrix k;
@@ -128,7 +136,8 @@ final class KernelCommand implements Callable<Integer> {
                     rows = k.rows();
                     cols = k.cols();
                     what = "empirical NTK (" + ax.name().toLowerCase(Locale.ROOT) + ") of " + mlp;
-                    ParamsFiles.save(dir.resolve(base + "-params.npz"), host);
+                    paramsFile = dir.resolve(base + "-params.npz");
+                    ParamsFiles.save(paramsFile, host);
                 }
                 case "analytic" -> {
                     boolean nngp = switch (kernel.toLowerCase(Locale.ROOT)) {
@@ -153,17 +162,27 @@ final class KernelCommand implements Callable<Integer> {
                 default -> throw new UsageException("--kind must be empirical or analytic, got " + kind);
             }
             seconds = (System.nanoTime() - t0) / 1e9;
-            eig = Spectrum.eigenvalues(backend, values, rows);
+            // the result first: nothing optional (the spectrum and its plot) may lose it
+            Npy.write(out, NpyArray.ofDoubles(values, rows, cols));
+            stdout.printf(Locale.ROOT, "%s%n  %d×%d kernel of %s in %.2f s, trace %.6g%n  wrote %s%s%n", what, rows,
+                    cols, x.name(), seconds, trace(values, rows), out, paramsFile == null ? "" : ", " + paramsFile);
+            stdout.flush();
+            Path png = dir.resolve(base + "-spectrum.png");
+            String title = "Eigenvalues of the " + kernel.toUpperCase(Locale.ROOT) + " (" + x.name() + ", n="
+                    + x.size() + ")";
+            try {
+                double[] eig = Spectrum.eigenvalues(backend, values, rows);
+                values = null; // the kernel is written: let the plot have its memory
+                Plots.spectrum(png, title, eig);
+                stdout.printf(Locale.ROOT, "  largest eigenvalue %.6g, smallest %.6g; wrote %s%n", eig[eig.length - 1],
+                        eig[0], png);
+            } catch (IOException | RuntimeException | OutOfMemoryError e) {
+                err.println("kernel: warning: skipped the spectrum plot (the kernel is written): "
+                        + Failures.oneLine(e));
+            }
         }
-        Npy.write(out, NpyArray.ofDoubles(values, rows, cols));
-        Path png = dir.resolve(base + "-spectrum.png");
-        Plots.spectrum(png, "Eigenvalues of the " + kernel.toUpperCase(Locale.ROOT) + " (" + x.name() + ", n=" + x.size()
-                + ")", eig);
-        stdout.printf(Locale.ROOT, "%s%n  %d×%d kernel of %s in %.2f s%n  wrote %s, %s%n", what, rows, cols, x.name(),
-                seconds, out, png);
-        stdout.printf(Locale.ROOT, "  largest eigenvalue %.6g, smallest %.6g, trace %.6g%n", eig[eig.length - 1],
-                eig[0], trace(values, rows));
         stdout.flush();
+        err.flush();
         return 0;
     }
 

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.ntk4j.io.AtomicFiles;
 
 /**
  * The run folder's {@code metrics.csv}: a header, then one complete line per iteration, flushed as it is
@@ -28,13 +29,56 @@ final class MetricsCsv implements AutoCloseable {
      * @throws IOException if the file cannot be created
      */
     MetricsCsv(Path file, List<String> columns) throws IOException {
+        this(file, columns, -1);
+    }
+
+    /**
+     * Opens the log of a run that continues after iteration {@code keepThrough}: its rows up to that iteration are
+     * kept (and read back for the plots), later ones (written after the checkpoint by a run that was then
+     * stopped) and a partial last line are dropped, and new rows are appended.
+     *
+     * @param file the CSV file; created if missing
+     * @param columns the column names, in order; the file's header must be the same
+     * @param keepThrough the last iteration to keep, or −1 to start a new log
+     * @throws IOException if the file cannot be read or written, or has other columns
+     */
+    MetricsCsv(Path file, List<String> columns, long keepThrough) throws IOException {
         this.columns = List.copyOf(columns);
         Files.createDirectories(file.toAbsolutePath().getParent());
-        this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-        out.write(String.join(",", columns));
-        out.newLine();
-        out.flush();
+        String header = String.join(",", columns);
+        StringBuilder kept = new StringBuilder(header).append(System.lineSeparator());
+        if (keepThrough >= 0 && Files.exists(file)) {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            List<String> lines = text.lines().toList();
+            if (!lines.isEmpty() && !lines.get(0).equals(header)) {
+                throw new IOException(file + ": other columns than this version writes; continue in a new"
+                        + " --run-dir");
+            }
+            int complete = text.endsWith("\n") ? lines.size() : lines.size() - 1;
+            for (int i = 1; i < complete; i++) {
+                double[] row = parse(lines.get(i));
+                if (row.length == columns.size() && row[0] <= keepThrough) {
+                    rows.add(row);
+                    kept.append(lines.get(i)).append(System.lineSeparator());
+                }
+            }
+        }
+        AtomicFiles.writeString(file, kept.toString());
+        this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND,
+                StandardOpenOption.WRITE);
+    }
+
+    private static double[] parse(String line) {
+        String[] cells = line.split(",", -1);
+        double[] row = new double[cells.length];
+        try {
+            for (int i = 0; i < cells.length; i++) {
+                row[i] = cells[i].isEmpty() ? Double.NaN : Double.parseDouble(cells[i]);
+            }
+        } catch (NumberFormatException e) {
+            return new double[0];
+        }
+        return row;
     }
 
     /**

@@ -1,36 +1,37 @@
 package org.ntk4j.cli;
 
+import com.sun.net.httpserver.Authenticator;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpPrincipal;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
- * Serves {@code GET /metrics} in the Prometheus text format from a {@link PrometheusMeterRegistry}, with the
- * JDK's HTTP server on one address (loopback by default). Any other path answers 404, any other method on
- * {@code /metrics} 405.
+ * Serves {@code GET /metrics} (and {@code HEAD}) in the Prometheus formats from a {@link PrometheusMeterRegistry},
+ * with the Prometheus client's HTTP server ({@code prometheus-metrics-exporter-httpserver}) on one address
+ * (loopback by default). That server reads each request on a thread of a small pool and gives up on a request
+ * that is not complete within a minute, so a slow or half-sent request does not hold up other scrapes. Any other
+ * path answers 404, any other method on {@code /metrics} 405.
  */
 final class MetricsServer implements AutoCloseable {
 
-    /** The Prometheus text exposition format's content type. */
-    static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    /** The one path served. */
+    static final String PATH = "/metrics";
 
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final HTTPServer server;
+    private final InetAddress address;
 
-    private MetricsServer(HttpServer server, ExecutorService executor) {
+    private MetricsServer(HTTPServer server, InetAddress address) {
         this.server = server;
-        this.executor = executor;
+        this.address = address;
     }
 
     /**
@@ -59,81 +60,92 @@ final class MetricsServer implements AutoCloseable {
     }
 
     /**
+     * Checks the endpoint's options without binding anything.
+     *
+     * @param host the address to bind, e.g. 127.0.0.1
+     * @param port the port, 0 to 65535 (0: a free one)
+     * @return the resolved address
+     * @throws UsageException naming {@code --metrics-host} or {@code --metrics-port}
+     */
+    static InetAddress check(String host, int port) {
+        if (port < 0 || port > 65535) {
+            throw new UsageException("--metrics-port must be in [0, 65535] (0: a free port), got " + port);
+        }
+        if (host == null || host.isBlank()) {
+            throw new UsageException("--metrics-host must name an address, e.g. 127.0.0.1");
+        }
+        try {
+            return InetAddress.getByName(host.trim());
+        } catch (UnknownHostException e) {
+            throw new UsageException("--metrics-host " + host + ": unknown host");
+        }
+    }
+
+    /**
      * @param registry the registry to scrape (read on every request)
      * @param host the address to bind, e.g. 127.0.0.1
      * @param port the port, or 0 for a free one
      * @return the running server
+     * @throws UsageException if the host or port is not a valid address
      * @throws IOException if the address cannot be bound (in use, not local)
      */
     static MetricsServer start(PrometheusMeterRegistry registry, String host, int port) throws IOException {
-        HttpServer server;
+        InetAddress address = check(host, port);
         try {
-            server = HttpServer.create(new InetSocketAddress(host, port), 16);
-        } catch (IOException e) {
-            throw new IOException("cannot serve metrics on " + host + ":" + port + ": " + e.getMessage(), e);
+            HTTPServer server = HTTPServer.builder()
+                    .inetAddress(address)
+                    .port(port)
+                    .registry(registry.getPrometheusRegistry())
+                    .metricsHandlerPath(PATH)
+                    .registerHealthHandler(false)
+                    .defaultHandler(exchange -> {
+                        try (exchange) {
+                            exchange.sendResponseHeaders(404, -1);
+                        }
+                    })
+                    .authenticator(new OnlyMetrics())
+                    .buildAndStart();
+            return new MetricsServer(server, address);
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("cannot serve metrics on " + host + ":" + port + ": " + Failures.oneLine(e), e);
         }
-        server.createContext("/", exchange -> handle(exchange, registry));
-        ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "ntk4j-metrics-http");
-            t.setDaemon(true);
-            return t;
-        });
-        server.setExecutor(executor);
-        server.start();
-        return new MetricsServer(server, executor);
     }
 
-    private static void handle(HttpExchange exchange, PrometheusMeterRegistry registry) throws IOException {
-        try (exchange) {
-            String path = exchange.getRequestURI().getPath();
-            String method = exchange.getRequestMethod();
-            if (!"/metrics".equals(path)) {
-                send(exchange, 404, "not found: only /metrics is served\n");
-                return;
+    /**
+     * Lets only {@code GET} and {@code HEAD} of exactly {@code /metrics} through to the library's handlers: the
+     * JDK server matches contexts by prefix, and the scrape handler answers every method.
+     */
+    private static final class OnlyMetrics extends Authenticator {
+        private static final HttpPrincipal SCRAPER = new HttpPrincipal("scraper", "ntk4j");
+
+        @Override
+        public Result authenticate(HttpExchange exchange) {
+            if (!PATH.equals(exchange.getRequestURI().getPath())) {
+                return new Failure(404);
             }
+            String method = exchange.getRequestMethod();
             if (!"GET".equals(method) && !"HEAD".equals(method)) {
                 exchange.getResponseHeaders().set("Allow", "GET, HEAD");
-                send(exchange, 405, "method not allowed: use GET\n");
-                return;
+                return new Failure(405);
             }
-            byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
-            if ("HEAD".equals(method)) {
-                exchange.sendResponseHeaders(200, -1);
-                return;
-            }
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        }
-    }
-
-    private static void send(HttpExchange exchange, int code, String text) throws IOException {
-        byte[] body = text.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        exchange.sendResponseHeaders(code, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
+            return new Success(SCRAPER);
         }
     }
 
     /** @return the bound port */
     int port() {
-        return server.getAddress().getPort();
+        return server.getPort();
     }
 
     /** @return the URL of the endpoint */
     String url() {
-        InetSocketAddress a = server.getAddress();
-        String host = a.getAddress().getHostAddress();
-        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort() + "/metrics";
+        String host = address.getHostAddress();
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port() + PATH;
     }
 
     /** Stops serving, at once. */
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        server.close();
     }
 }

@@ -18,7 +18,8 @@ final class ModelOptions {
     List<Integer> hidden;
 
     @Option(names = "--activation", paramLabel = "F", defaultValue = "relu",
-            description = "Nonlinearity: identity, relu, leaky_relu(0.1), erf, tanh, gelu, sigmoid, softplus."
+            description = "Nonlinearity: identity, relu, leaky_relu:0.1 (slope 0.1 for x < 0), erf, tanh, gelu, sigmoid,"
+                    + " softplus."
                     + " Default: ${DEFAULT-VALUE}.")
     String activation;
 
@@ -52,12 +53,34 @@ final class ModelOptions {
             widths[i + 1] = hidden.get(i);
         }
         widths[widths.length - 1] = outputs;
+        for (int l = 0; l + 1 < widths.length; l++) {
+            HeapCheck.elements("--hidden " + hiddenText(), "a " + widths[l] + "×" + widths[l + 1] + " weight matrix",
+                    widths[l], widths[l + 1]);
+        }
         try {
             return Mlp.builder(widths).activation(activation()).parameterization(p).sigmaW(sigmaW).sigmaB(sigmaB)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+    }
+
+    /**
+     * Checks that training the network can fit in the heap: its parameters, several times over (parameters before
+     * and after a step, the step, optimizer state, host copies).
+     *
+     * @param mlp the network
+     * @param copies how many float64 copies of the parameters the command holds at least
+     * @throws IllegalStateException naming the fix if they cannot fit
+     */
+    void checkHeap(Mlp mlp, int copies) {
+        HeapCheck.fits(String.format(Locale.ROOT, "--hidden %s: the model's %.3g parameters (%d float64 copies)",
+                hiddenText(), (double) mlp.parameterCount(), copies), (double) mlp.parameterCount() * copies,
+                "--hidden");
+    }
+
+    private String hiddenText() {
+        return hidden.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
     }
 
     Parameterization parameterization() {

@@ -16,7 +16,8 @@ import picocli.CommandLine.Command;
         subcommands = {BackendsCommand.class, TrainCommand.class, KernelCommand.class, PredictCommand.class,
                 BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'ntk4j <command> --help' for a command's options.",
-                "Exit codes: 0 success, 1 failure, 2 usage error."})
+                "Exit codes: 0 success, 1 failure while running (missing or malformed input, too little memory, a"
+                        + " diverged run), 2 usage error (a bad or out-of-range option), 130 interrupted."})
 public final class Ntk4j implements Runnable {
 
     @CommandLine.Spec
@@ -37,13 +38,19 @@ public final class Ntk4j implements Runnable {
      * @param args the command-line arguments (not modified)
      * @param out standard output (written to)
      * @param err standard error (written to)
-     * @return the exit code: 0 success, 1 failure, 2 usage error
+     * @return the exit code: 0 success, 1 failure, 2 usage error, 130 interrupted
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cl = commandLine();
         cl.setOut(out);
         cl.setErr(err);
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) { // picocli passes errors through; the stack has unwound, memory is free again
+            err.println("ntk4j: error: " + Failures.outOfMemory(e));
+            err.flush();
+            return CommandLine.ExitCode.SOFTWARE;
+        }
     }
 
     /** @return the configured command line, for tests and for {@link #run} */

@@ -204,7 +204,9 @@ final class Plots {
         return new double[][] {Arrays.copyOf(fx, n), Arrays.copyOf(fy, n)};
     }
 
+    /** Draws the PNG in memory first, so that the temporary file beside the target lives only while it is copied. */
     private static void save(XYChart chart, Path file) throws IOException {
-        AtomicFiles.write(file, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
+        byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        AtomicFiles.write(file, out -> out.write(png));
     }
 }

@@ -49,6 +49,7 @@ final class Progress implements AutoCloseable {
     private long base = -1;
     private String lastStatus = "";
     private boolean drawn;
+    private boolean closed;
 
     /**
      * @param out where progress goes (written to; usually standard error)
@@ -154,9 +155,10 @@ final class Progress implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (mode == Mode.NONE) {
+        if (mode == Mode.NONE || closed) {
             return;
         }
+        closed = true;
         // a budget's last drawn line still says "at most … left": say that the work ended
         if (lastDone >= 0 && (lastDone != lastDrawn || budget && lastDone < total)) {
             draw(lastDone, lastStatus, nanoClock.getAsLong(), true);

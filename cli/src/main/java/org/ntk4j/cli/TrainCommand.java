@@ -20,6 +20,7 @@ import org.ntk4j.nn.Loss;
 import org.ntk4j.nn.Mlp;
 import org.ntk4j.optim.OptimizerOptions;
 import org.ntk4j.optim.Optimizers;
+import org.ntk4j.train.Checkpoint;
 import org.ntk4j.train.IterationEvent;
 import org.ntk4j.train.Trainer;
 import org.ntk4j.train.TrainingConfig;
@@ -39,7 +40,8 @@ import picocli.CommandLine.Option;
                 "- metrics.csv: one row per iteration: losses, accuracies, damping, phase times;",
                 "- checkpoint.npz: parameters, optimizer state, batch position (--resume continues from it);",
                 "- loss.png, accuracy.png, damping.png, spectrum.png (NTK eigenvalues before and after);",
-                "- summary.json: the final figures."})
+                "- summary.json: the final figures (stop: target_reached, budget_exhausted, diverged, interrupted).",
+                "Ctrl-C (SIGINT) or SIGTERM ends the current iteration, writes the checkpoint and summary, exits 130."})
 final class TrainCommand implements Callable<Integer> {
 
     /** The checkpoint file in a run folder. */
@@ -100,12 +102,18 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--resume", paramLabel = "PATH",
             description = "Continue from a checkpoint (.npz, or a run folder with checkpoint.npz) with the same data,"
-                    + " model, optimizer, batch size and seed; the trajectory is the one an uninterrupted run takes.")
+                    + " model, optimizer, batch size and seed (others are refused); the trajectory is the one an"
+                    + " uninterrupted run takes. With --run-dir the same folder, its metrics.csv is continued.")
     Path resume;
 
     @Option(names = "--run-dir", paramLabel = "DIR",
-            description = "The run folder. Default: RUNS/<date-time>-<data>-<optimizer>.")
+            description = "The run folder; one that holds files needs --overwrite or --resume of it. Default:"
+                    + " RUNS/<date-time>-<data>-<optimizer>.")
     Path runDir;
+
+    @Option(names = "--overwrite", description = "Replace the run in an existing --run-dir (without it, a folder"
+            + " that holds files is refused, unless --resume continues the run in it).")
+    boolean overwrite;
 
     @Option(names = "--runs", paramLabel = "RUNS", defaultValue = "runs",
             description = "Where new run folders go. Default: ${DEFAULT-VALUE}.")
@@ -132,34 +140,51 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        // everything that can be checked is checked before the run folder exists
         checkOptions();
-        if (common.backend != null) {
-            CommonOptions.checkKnown("--backend", common.backend);
-        }
-        Split split = data.load(common.seed);
-        Dataset train = split.train();
-        Mlp mlp = model.build(train.dims(), train.classes());
-        String optName;
-        try {
-            optName = Optimizers.create(optimizer, OptimizerOptions.of(optimizerOptions)).name();
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--optimizer/--opt: " + e.getMessage());
-        }
+        common.check();
         Path checkpoint = resume == null ? null
                 : Files.isDirectory(resume) ? resume.resolve(CHECKPOINT) : resume;
         if (checkpoint != null && !Files.isRegularFile(checkpoint)) {
             throw new UsageException("--resume " + resume + ": no checkpoint there (expected a .npz file or a run"
                     + " folder with " + CHECKPOINT + ")");
         }
-        RunFolder run = RunFolder.create(runDir, runsRoot, train.name().replaceAll("-train$", "") + "-" + optName);
-        TrainingConfig config = config(train, run);
+        RunFolder.Reuse reuse = overwrite ? RunFolder.Reuse.OVERWRITE
+                : continuesInPlace(checkpoint) ? RunFolder.Reuse.CONTINUE : RunFolder.Reuse.NONE;
+        RunFolder.check(runDir, reuse);
+        Split split = data.load(common.seed);
+        Dataset train = split.train();
+        if (train.dims() != split.test().dims()) {
+            throw new IllegalArgumentException("the test data has " + split.test().dims() + " features, the"
+                    + " training data " + train.dims());
+        }
+        Mlp mlp = model.build(train.dims(), train.classes());
+        model.checkHeap(mlp, 6);
+        String optName;
+        try {
+            optName = Optimizers.create(optimizer, OptimizerOptions.of(optimizerOptions)).name();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--optimizer/--opt: " + e.getMessage());
+        }
+        Checkpoint from = checkpoint == null ? null : Checkpoint.read(checkpoint);
+        if (from != null) {
+            try {
+                Trainer.checkResumable(config(train), from, split);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--resume " + resume + ": " + e.getMessage() + "; a resumed run takes the"
+                        + " data, model, optimizer, batch size and seed of the run it continues");
+            }
+        }
         PrometheusMeterRegistry registry = MetricsServer.newRegistry();
-        MetricsServer server = metricsPort == null ? null : MetricsServer.start(registry, metricsHost, metricsPort);
-        try (Backend backend = common.createBackend()) {
+        try (Backend backend = common.createBackend();
+             MetricsServer server = metricsPort == null ? null : MetricsServer.start(registry, metricsHost, metricsPort);
+             RunFolder run = RunFolder.open(runDir, runsRoot, train.name().replaceAll("-train$", "") + "-" + optName,
+                     reuse)) {
             if (server != null) {
                 err.println("metrics: " + server.url());
                 err.flush();
             }
+            TrainingConfig config = config(train).withCheckpoint(run.file(CHECKPOINT), checkpointEvery);
             run.writeJson("config.json", describe(config, mlp, split, backend));
             if (!common.quiet) {
                 out.printf(Locale.ROOT, "training %s on %s (%d samples, test %d) with %s on %s%n  run folder %s%n",
@@ -167,23 +192,36 @@ final class TrainCommand implements Callable<Integer> {
                 out.flush();
             }
             TrainReport report = new TrainReport(run, backend, mlp, train, spectrumSamples);
-            report.spectrumAt(checkpoint == null ? "initialization" : "at the checkpoint",
-                    checkpoint == null ? mlp.init(config.initSeed()) : ParamsFiles.load(checkpoint, mlp));
+            optional(err, "the spectrum at the start", () -> report.spectrumAt(
+                    from == null ? "initialization" : "at the checkpoint",
+                    from == null ? mlp.init(config.initSeed()) : ParamsFiles.load(checkpoint, mlp)));
             TrainingResult result;
-            try (MetricsCsv csv = new MetricsCsv(run.file("metrics.csv"), TrainReport.COLUMNS);
+            MetricsCsv csv = new MetricsCsv(run.file("metrics.csv"), TrainReport.COLUMNS,
+                    reuse == RunFolder.Reuse.CONTINUE ? from.iteration() : -1);
+            try (csv; Interruption interruption = Interruption.install();
                  Progress progress = new Progress(err, "train", "it", config.maxIterations(),
                          targetAccuracy > 0, Progress.Mode.auto(common.quiet), System::nanoTime)) {
                 TrainingListener listener = reporter(csv, progress, run);
-                Trainer trainer = new Trainer(backend, config).withRegistry(registry).withListener(listener);
-                result = checkpoint == null ? trainer.train(split) : trainer.resume(checkpoint, split);
-                report.plots(csv);
+                Trainer trainer = new Trainer(backend, config).withRegistry(registry).withListener(listener)
+                        .withStopSignal(interruption::requested);
+                result = from == null ? trainer.train(split) : trainer.resume(from, split);
+                run.writeJson("summary.json", summary(result));
+                if (result.stop() == TrainingResult.Stop.INTERRUPTED) {
+                    progress.close();
+                    err.println("train: interrupted after iteration " + result.iterations() + "; wrote " + CHECKPOINT
+                            + " and summary.json in " + run.dir() + " (--resume " + run.dir() + " continues)");
+                    err.flush();
+                    return Interruption.EXIT_CODE;
+                }
             }
-            report.spectrumAt("after " + result.iterations() + " iterations", result.params());
-            report.writeSpectrum();
-            run.writeJson("summary.json", summary(result));
+            optional(err, "the loss, accuracy and damping plots", () -> report.plots(csv));
             if (result.stop() == TrainingResult.Stop.DIVERGED) {
                 throw new IllegalStateException(result.message() + " (run folder " + run.dir() + ")");
             }
+            optional(err, "the spectrum plot", () -> {
+                report.spectrumAt("after " + result.iterations() + " iterations", result.params());
+                report.writeSpectrum();
+            });
             out.printf(Locale.ROOT, "test accuracy %.4f, test loss %.4g after %d iterations in %.1f s%s%n",
                     result.testAccuracy(), result.testLoss(), result.iterations(), result.nanos() / 1e9,
                     result.stop() == TrainingResult.Stop.TARGET_REACHED ? " (target reached)" : "");
@@ -191,20 +229,34 @@ final class TrainCommand implements Callable<Integer> {
                 out.println("run folder: " + run.dir());
             }
             out.flush();
-        } catch (RuntimeException | IOException e) {
-            if (server != null) {
-                server.close();
-            }
-            run.deleteIfEmpty(); // a backend that could not start leaves no empty run folder behind
-            throw e;
-        }
-        if (server != null) {
-            if (hold) {
+            if (server != null && hold) {
                 holdUntilInterrupted(server, err);
             }
-            server.close();
         }
         return 0;
+    }
+
+    /** @return whether the resumed checkpoint lies in the run folder being written: the run continues in place */
+    private boolean continuesInPlace(Path checkpoint) throws IOException {
+        if (checkpoint == null || runDir == null || runDir.toString().isBlank() || !Files.isDirectory(runDir)) {
+            return false;
+        }
+        Path parent = checkpoint.toAbsolutePath().getParent();
+        return parent != null && Files.isSameFile(parent, runDir);
+    }
+
+    /** Work whose failure loses nothing already written: a failure is one warning line, not the end of the run. */
+    private interface Optional {
+        void run() throws IOException;
+    }
+
+    private static void optional(PrintWriter err, String what, Optional work) {
+        try {
+            work.run();
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+            err.println("train: warning: skipped " + what + ": " + Failures.oneLine(e));
+            err.flush();
+        }
     }
 
     /** @return a listener that writes each iteration's CSV row and updates the progress display */
@@ -237,15 +289,14 @@ final class TrainCommand implements Callable<Integer> {
         new CountDownLatch(1).await();
     }
 
-    private TrainingConfig config(Dataset train, RunFolder run) {
+    private TrainingConfig config(Dataset train) {
         try {
             TrainingConfig c = TrainingConfig.defaults().withDataset(data.data).withHidden(model.hiddenWidths())
                     .withNetwork(model.activation(), model.parameterization(), model.sigmaW, model.sigmaB)
                     .withLoss(parseLoss()).withOptimizer(optimizer, OptimizerOptions.of(optimizerOptions))
                     .withBatchSize(batchSize).withEvalEvery(evalEvery)
                     .withTargetAccuracy(targetAccuracy > 0 ? targetAccuracy : Double.NaN)
-                    .withSeeds(common.seed, common.seed)
-                    .withCheckpoint(run.file(CHECKPOINT), checkpointEvery);
+                    .withSeeds(common.seed, common.seed);
             return epochs > 0 ? c.withEpochs(epochs, train.size()) : c.withMaxIterations(iterations);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
@@ -279,6 +330,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (hold && metricsPort == null) {
             throw new UsageException("--hold needs --metrics-port");
+        }
+        if (metricsPort != null) {
+            MetricsServer.check(metricsHost, metricsPort);
         }
     }
 

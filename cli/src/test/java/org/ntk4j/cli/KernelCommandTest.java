@@ -82,14 +82,14 @@ class KernelCommandTest {
     }
 
     @Test
-    @DisplayName("bad combinations are usage errors")
+    @DisplayName("bad combinations are usage errors; a missing data file is a failure")
     void usage() {
         assertEquals(2, Cli.run("kernel", "-q", "--kernel", "nngp", "--samples", "5", "-o",
                 tmp.resolve("x.npy").toString()).code());
         assertEquals(2, Cli.run("kernel", "-q", "--kind", "magic", "--samples", "5", "-o",
                 tmp.resolve("x.npy").toString()).code());
         Cli missing = Cli.run("kernel", "-q", "--data", tmp.resolve("nope.csv").toString());
-        assertEquals(2, missing.code());
+        assertEquals(1, missing.code(), "a missing input file is a failure, not a usage error");
         assertTrue(missing.err().contains("no such file"), missing.err());
     }
 }

@@ -51,4 +51,41 @@ class MetricsServerTest {
             assertTrue(e.getMessage().contains("127.0.0.1:" + first.port()), e.getMessage());
         }
     }
+
+    @Test
+    @DisplayName("a half-sent request held open does not block another client's scrape")
+    void halfOpenRequest() throws Exception {
+        PrometheusMeterRegistry registry = MetricsServer.newRegistry();
+        registry.counter("ntk4j.test.scrapes").increment();
+        try (MetricsServer server = MetricsServer.start(registry, "127.0.0.1", 0);
+             java.net.Socket slow = new java.net.Socket("127.0.0.1", server.port())) {
+            java.io.OutputStream o = slow.getOutputStream();
+            o.write("GET /metr".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            o.flush();
+            Thread.sleep(200); // the server has accepted the connection and waits for the rest of the line
+            long t0 = System.nanoTime();
+            java.net.HttpURLConnection c = (java.net.HttpURLConnection) java.net.URI.create(server.url()).toURL()
+                    .openConnection();
+            c.setConnectTimeout(2000);
+            c.setReadTimeout(3000);
+            assertEquals(200, c.getResponseCode());
+            String body = new String(c.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            c.disconnect();
+            assertTrue(body.contains("ntk4j_test_scrapes_total 1"), body);
+            assertTrue(System.nanoTime() - t0 < 3_000_000_000L, "the scrape waited for the half-sent request");
+            assertTrue(slow.isConnected() && !slow.isClosed(), "the slow connection is still open");
+        }
+    }
+
+    @Test
+    @DisplayName("a port out of range or an unknown host is a usage error naming the option")
+    void badAddress() {
+        PrometheusMeterRegistry registry = MetricsServer.newRegistry();
+        Exception port = org.junit.jupiter.api.Assertions.assertThrows(UsageException.class,
+                () -> MetricsServer.start(registry, "127.0.0.1", 70000));
+        assertTrue(port.getMessage().startsWith("--metrics-port must be in [0, 65535]"), port.getMessage());
+        Exception host = org.junit.jupiter.api.Assertions.assertThrows(UsageException.class,
+                () -> MetricsServer.start(registry, "no-such-host.invalid", 0));
+        assertTrue(host.getMessage().startsWith("--metrics-host no-such-host.invalid"), host.getMessage());
+    }
 }

@@ -99,20 +99,87 @@ class TrainerTest {
         TrainingResult r = trainer(c, events).train(split);
         assertEquals(TrainingResult.Stop.DIVERGED, r.stop());
         assertTrue(r.message().startsWith("training diverged at iteration " + (r.iterations() + 1)), r.message());
-        assertTrue(r.iterations() >= 1, "the first steps are finite, so a checkpoint exists");
-        assertTrue(r.message().contains(file.toString()) && r.message().contains("(iteration " + r.iterations() + ")"),
-                r.message());
+        assertEquals(r.iterations(), events.size());
+        lastCheckpointIsGood(r, events, file);
+    }
+
+    @Test
+    @DisplayName("adam with lr 1000 blows up without NaN: the loss far above its initial value stops the run")
+    void blowUpWithoutNaN(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("ckpt.npz");
+        TrainingConfig c = small("adam", OptimizerOptions.of("lr", 1000)).withMaxIterations(40)
+                .withCheckpoint(file, 1);
+        List<IterationEvent> events = new ArrayList<>();
+        TrainingResult r = trainer(c, events).train(split);
+        assertEquals(TrainingResult.Stop.DIVERGED, r.stop(), r.message());
+        assertTrue(r.message().contains("times the initial"), r.message());
+        for (IterationEvent e : events) {
+            assertTrue(Double.isFinite(e.batchLoss()), "caught before any loss is infinite");
+        }
+        lastCheckpointIsGood(r, events, file);
+        TrainingResult off = trainer(c.withDivergence(Double.POSITIVE_INFINITY, 0).withCheckpoint(null, 0)
+                .withMaxIterations(r.iterations() + 2), new ArrayList<>()).train(split);
+        assertTrue(off.stop() != TrainingResult.Stop.DIVERGED || off.message().contains("is NaN")
+                || off.message().contains("Infinity") || off.message().contains("not finite"),
+                "with the tests off only non-finite values stop it: " + off.message());
+    }
+
+    /**
+     * The checkpoint left behind holds parameters whose batch loss (the next iteration's) passed the watch:
+     * at most 1000 times the first batch loss.
+     */
+    private static void lastCheckpointIsGood(TrainingResult r, List<IterationEvent> events, Path file)
+            throws IOException {
+        if (!Files.exists(file)) {
+            assertTrue(r.message().endsWith("no checkpoint was written"), r.message());
+            return;
+        }
         Checkpoint k = Checkpoint.read(file);
-        assertEquals(r.iterations(), k.iteration());
+        assertTrue(r.message().contains(file.toString()) && r.message().contains("(iteration " + k.iteration() + ")"),
+                r.message());
+        assertTrue(k.iteration() < events.size(), "the batch loss at the checkpoint's parameters was seen");
+        double atCheckpoint = events.get((int) k.iteration()).batchLoss();
+        assertTrue(atCheckpoint <= 1e3 * events.get(0).batchLoss(), "the checkpoint is not a diverged state: loss "
+                + atCheckpoint + " vs initial " + events.get(0).batchLoss());
+        assertEquals(events.get(0).batchLoss(), k.referenceLoss(), 0.0, "the reference travels with the checkpoint");
         for (NpyArray a : k.params().values()) {
             for (double v : a.toDoubles()) {
                 assertTrue(Double.isFinite(v));
             }
         }
-        for (double v : r.params().flatten()) {
-            assertTrue(Double.isFinite(v), "the result holds the last finite parameters");
-        }
-        assertEquals(r.iterations(), events.size());
+    }
+
+    @Test
+    @DisplayName("a stop signal ends training after a whole iteration, with a checkpoint to resume from")
+    void stopSignal(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("ckpt.npz");
+        List<IterationEvent> events = new ArrayList<>();
+        TrainingConfig c = small("adam", OptimizerOptions.of("lr", 0.01)).withMaxIterations(50).withCheckpoint(file, 0);
+        TrainingResult r = trainer(c, events).withStopSignal(() -> events.size() >= 3).train(split);
+        assertEquals(TrainingResult.Stop.INTERRUPTED, r.stop());
+        assertEquals(3, r.iterations());
+        assertEquals(3, Checkpoint.read(file).iteration());
+        assertTrue(r.message().startsWith("interrupted after iteration 3"), r.message());
+    }
+
+    @Test
+    @DisplayName("resuming with another batch size, seed or training set is refused, naming the difference")
+    void resumeMismatch(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("ckpt.npz");
+        TrainingConfig c = small("adam", OptimizerOptions.of("lr", 0.01)).withMaxIterations(2).withCheckpoint(file, 0);
+        trainer(c, new ArrayList<>()).train(split);
+        Checkpoint k = Checkpoint.read(file);
+        IllegalArgumentException b = assertThrows(IllegalArgumentException.class,
+                () -> Trainer.checkResumable(c.withBatchSize(32), k, split));
+        assertEquals("the checkpoint was written with batch size 16, this configuration uses 32", b.getMessage());
+        IllegalArgumentException s = assertThrows(IllegalArgumentException.class,
+                () -> new Trainer(backend, c.withSeeds(3, 5)).resume(file, split));
+        assertEquals("the checkpoint was written with shuffling seed 4, this configuration uses 5", s.getMessage());
+        Split fewer = new Split(split.train().subset(new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, "ten"), split.test());
+        assertThrows(IllegalArgumentException.class, () -> Trainer.checkResumable(c, k, fewer));
+        IllegalArgumentException w = assertThrows(IllegalArgumentException.class,
+                () -> Trainer.checkResumable(c.withHidden(25), k, split));
+        assertTrue(w.getMessage().startsWith("the checkpoint's parameter W0 is 64×24"), w.getMessage());
     }
 
     @Test
