@@ -174,13 +174,14 @@ final class TrainCommand implements Callable<Integer> {
                  Progress progress = new Progress(err, "train", "it", config.maxIterations(),
                          targetAccuracy > 0, Progress.Mode.auto(common.quiet), System::nanoTime)) {
                 TrainingListener listener = reporter(csv, progress, run);
-                Trainer trainer = new Trainer(backend, config).withRegistry(registry).withListener(listener);
+                Trainer trainer = new Trainer(backend, config).withRegistry(registry).withListener(listener)
+                        .withListener(report.clock());
                 result = checkpoint == null ? trainer.train(split) : trainer.resume(checkpoint, split);
                 report.plots(csv);
             }
             report.spectrumAt("after " + result.iterations() + " iterations", result.params());
             report.writeSpectrum();
-            run.writeJson("summary.json", summary(result));
+            run.writeJson("summary.json", summary(result, report.trainSecondsToTarget(result)));
             if (result.stop() == TrainingResult.Stop.DIVERGED) {
                 throw new IllegalStateException(result.message() + " (run folder " + run.dir() + ")");
             }
@@ -252,7 +253,7 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private static Map<String, Object> summary(TrainingResult r) {
+    private static Map<String, Object> summary(TrainingResult r, Double trainSecondsToTarget) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("stop", r.stop().name().toLowerCase(Locale.ROOT));
         s.put("message", r.message());
@@ -260,6 +261,7 @@ final class TrainCommand implements Callable<Integer> {
         s.put("seconds", r.nanos() / 1e9);
         s.put("iterations_to_target", r.iterationsToTarget());
         s.put("seconds_to_target", r.nanosToTarget() < 0 ? null : r.nanosToTarget() / 1e9);
+        s.put("train_seconds_to_target", trainSecondsToTarget);
         s.put("test_accuracy", r.testAccuracy());
         s.put("test_loss", r.testLoss());
         s.put("train_accuracy", r.trainAccuracy());
