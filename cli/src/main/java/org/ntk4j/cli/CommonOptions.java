@@ -3,10 +3,15 @@ package org.ntk4j.cli;
 import org.ntk4j.backend.Backend;
 import org.ntk4j.backend.BackendOptions;
 import org.ntk4j.backend.Backends;
+import org.ntk4j.backend.ProviderStatus;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** The options every command shares: backend, seed, quiet, verbose. */
 final class CommonOptions {
+
+    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+    CommandLine.Model.CommandSpec command;
 
     @Option(names = "--backend", paramLabel = "NAME",
             description = "Backend to run on (see 'ntk4j backends'). Default: the ntk4j.backend property, the"
@@ -37,7 +42,36 @@ final class CommonOptions {
         if (backend != null) {
             checkKnown("--backend", backend);
         }
-        return backend == null ? Backends.create(o) : Backends.create(backend, o);
+        if (backend != null) {
+            return Backends.create(backend, o);
+        }
+        Backend b = Backends.create(o);
+        if (!quiet && command != null) {
+            String note = fallbackNote(Backends.report());
+            if (note != null) {
+                command.commandLine().getErr().println(note);
+                command.commandLine().getErr().flush();
+            }
+        }
+        return b;
+    }
+
+    /**
+     * @param report the providers, most preferred first, the automatic choice marked
+     * @return a line saying why every preferred backend was passed over when the automatic choice fell to the
+     *     last one (the fallback), or null when it did not
+     */
+    static String fallbackNote(java.util.List<ProviderStatus> report) {
+        if (report.size() < 2 || !report.get(report.size() - 1).selected()) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder("backend: running on ").append(report.get(report.size() - 1).name());
+        String sep = " because ";
+        for (ProviderStatus s : report.subList(0, report.size() - 1)) {
+            sb.append(sep).append(s.name()).append(" is unavailable (").append(s.availability().detail()).append(')');
+            sep = "; ";
+        }
+        return sb.toString();
     }
 
     /**

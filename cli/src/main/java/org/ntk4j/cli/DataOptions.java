@@ -158,7 +158,7 @@ final class DataOptions {
                 : new Dataset(d.name(), d.features(), d.size(), d.dims(), d.labels(), classes);
     }
 
-    private static Path find(Path dir, String base) throws java.io.FileNotFoundException {
+    static Path find(Path dir, String base) throws java.io.FileNotFoundException {
         for (String candidate : new String[] {base, base + ".gz", base.replace("-idx", ".idx"),
             base.replace("-idx", ".idx") + ".gz"}) {
             Path p = dir.resolve(candidate);

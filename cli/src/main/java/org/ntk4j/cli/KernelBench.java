@@ -22,14 +22,15 @@ final class KernelBench {
      * @param name entk or antk
      * @param n the number of samples
      * @param dims the input dimension
+     * @param width the hidden width of entk's MLP d-W-10
      * @param seed the seed of inputs and parameters
      * @return the workload
      * @throws UsageException for an unknown name
      */
-    static BenchCommand.Workload workload(String name, int n, int dims, long seed) {
+    static BenchCommand.Workload workload(String name, int n, int dims, int width, long seed) {
         return switch (name) {
             case "entk" -> new BenchCommand.Workload() {
-                private final Mlp mlp = Mlp.builder(dims, 256, 10).activation(Activation.RELU).build();
+                private final Mlp mlp = Mlp.builder(dims, width, 10).activation(Activation.RELU).build();
                 private Params params;
 
                 public Tensor[] prepare(Backend b, SplittableRandom r) {
@@ -46,6 +47,10 @@ final class KernelBench {
                     }
                     return flops[0];
                 }
+
+                public double bytes() {
+                    return 8.0 * (4.0 * n * n + 3.0 * n * 10 * width + (double) n * dims);
+                }
             };
             case "antk" -> new BenchCommand.Workload() {
                 public Tensor[] prepare(Backend b, SplittableRandom r) {
@@ -61,6 +66,10 @@ final class KernelBench {
                         b.toHost(k.ntk());
                     }
                     return flops[0];
+                }
+
+                public double bytes() {
+                    return 8.0 * (6.0 * n * n + (double) n * dims);
                 }
             };
             default -> throw new UsageException("unknown workload '" + name + "'; known: gemm, gram, solve, entk, antk");

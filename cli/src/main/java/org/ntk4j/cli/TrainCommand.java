@@ -203,9 +203,9 @@ final class TrainCommand implements Callable<Integer> {
                          targetAccuracy > 0, Progress.Mode.auto(common.quiet), System::nanoTime)) {
                 TrainingListener listener = reporter(csv, progress, run);
                 Trainer trainer = new Trainer(backend, config).withRegistry(registry).withListener(listener)
-                        .withStopSignal(interruption::requested);
+                        .withListener(report.clock()).withStopSignal(interruption::requested);
                 result = from == null ? trainer.train(split) : trainer.resume(from, split);
-                run.writeJson("summary.json", summary(result));
+                run.writeJson("summary.json", summary(result, report.trainSecondsToTarget(result)));
                 if (result.stop() == TrainingResult.Stop.INTERRUPTED) {
                     progress.close();
                     err.println("train: interrupted after iteration " + result.iterations() + "; wrote " + CHECKPOINT
@@ -303,7 +303,7 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private static Map<String, Object> summary(TrainingResult r) {
+    private static Map<String, Object> summary(TrainingResult r, Double trainSecondsToTarget) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("stop", r.stop().name().toLowerCase(Locale.ROOT));
         s.put("message", r.message());
@@ -311,6 +311,7 @@ final class TrainCommand implements Callable<Integer> {
         s.put("seconds", r.nanos() / 1e9);
         s.put("iterations_to_target", r.iterationsToTarget());
         s.put("seconds_to_target", r.nanosToTarget() < 0 ? null : r.nanosToTarget() / 1e9);
+        s.put("train_seconds_to_target", trainSecondsToTarget);
         s.put("test_accuracy", r.testAccuracy());
         s.put("test_loss", r.testLoss());
         s.put("train_accuracy", r.trainAccuracy());

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.knowm.xchart.style.Styler;
 import org.ntk4j.backend.Backend;
 import org.ntk4j.data.Dataset;
@@ -14,6 +15,8 @@ import org.ntk4j.nn.Mlp;
 import org.ntk4j.nn.MlpParams;
 import org.ntk4j.optim.Phase;
 import org.ntk4j.train.IterationEvent;
+import org.ntk4j.train.TrainingListener;
+import org.ntk4j.train.TrainingResult;
 import org.ntk4j.tensor.DType;
 import org.ntk4j.tensor.Tensor;
 import org.ntk4j.tensor.TensorScope;
@@ -31,6 +34,7 @@ final class TrainReport {
     private final Mlp mlp;
     private final Dataset sample;
     private final Map<String, double[]> spectra = new LinkedHashMap<>();
+    private final TrainingClock clock = new TrainingClock();
 
     /**
      * @param run the run folder
@@ -45,6 +49,47 @@ final class TrainReport {
         this.mlp = mlp;
         int n = Math.min(spectrumSamples, train.size());
         this.sample = n == 0 ? null : train.subset(KernelCommand.range(n), train.name());
+    }
+
+    /** @return the listener that adds up the training time for {@link #trainSecondsToTarget} */
+    TrainingListener clock() {
+        return clock;
+    }
+
+    /**
+     * @param result how training ended
+     * @return the training time of this run until the target was reached, evaluation excluded, in seconds; null
+     *     when the target was not reached
+     */
+    Double trainSecondsToTarget(TrainingResult result) {
+        return clock.secondsAt(result.iterationsToTarget());
+    }
+
+    /**
+     * Adds up each iteration's wall time less its evaluation time: the time spent training, without the
+     * evaluations (whose cost depends on the test set, not on the optimizer) and without the listeners.
+     */
+    static final class TrainingClock implements TrainingListener {
+
+        private long nanos;
+        private final TreeMap<Long, Long> atEvaluations = new TreeMap<>();
+
+        @Override
+        public void onIteration(IterationEvent e) {
+            nanos += e.nanos() - e.phases().getOrDefault(Phase.EVAL, 0L);
+            if (e.evaluated()) {
+                atEvaluations.put(e.iteration(), nanos);
+            }
+        }
+
+        /**
+         * @param iteration an evaluated iteration of this run, or −1
+         * @return the training seconds up to and including it, or null for −1 or an iteration not seen
+         */
+        Double secondsAt(long iteration) {
+            Long n = atEvaluations.get(iteration);
+            return n == null ? null : n / 1e9;
+        }
     }
 
     /** @return one CSV row of an iteration */

@@ -54,11 +54,21 @@ class CommandLineTest {
     }
 
     @Test
-    @DisplayName("backends lists the EJML backend as available and selected")
+    @DisplayName("backends lists all three, gives a reason for each unavailable one, and selects nd4j where it loads")
     void backends() {
         Cli c = Cli.run("backends");
         assertEquals(0, c.code(), c.err());
-        assertTrue(c.out().lines().anyMatch(l -> l.startsWith("* ejml") && l.contains("available")), c.out());
+        List<String> rows = c.out().lines().skip(1).toList();
+        for (String name : List.of("cuda", "nd4j", "ejml")) {
+            assertTrue(rows.stream().anyMatch(l -> l.substring(2).startsWith(name + " ")), name + " missing: " + c.out());
+        }
+        assertTrue(rows.stream().filter(l -> l.contains(" unavailable ")).allMatch(l -> l.matches(".* unavailable {2}\\S.*")),
+                "an unavailable backend without a reason: " + c.out());
+        boolean nd4j = rows.stream().anyMatch(l -> l.substring(2).startsWith("nd4j ") && l.contains(" available "));
+        String selected = rows.stream().filter(l -> l.startsWith("* ")).map(l -> l.substring(2).split("\\s+")[0])
+                .findFirst().orElse("none");
+        boolean cuda = rows.stream().anyMatch(l -> l.substring(2).startsWith("cuda ") && l.contains(" available "));
+        assertEquals(cuda ? "cuda" : nd4j ? "nd4j" : "ejml", selected, c.out());
     }
 
     @Test
@@ -82,7 +92,8 @@ class CommandLineTest {
     void unknownBackend(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
         Cli b = Cli.run("bench", "--backends", "ejml,nosuch", "--sizes", "8");
         assertEquals(2, b.code(), b.err());
-        assertTrue(b.err().startsWith("bench: --backends: unknown backend 'nosuch'; known here: ejml"), b.err());
+        assertTrue(b.err().startsWith("bench: --backends: unknown backend 'nosuch'; known here: "), b.err());
+        assertTrue(b.err().contains("ejml") && b.err().contains("nd4j") && b.err().contains("cuda"), b.err());
         assertEquals("", b.out());
         Cli t = Cli.run("train", "--backend", "nosuch", "--runs", tmp.toString());
         assertEquals(2, t.code(), t.err());
@@ -134,7 +145,7 @@ class CommandLineTest {
     @Test
     @DisplayName("bench reports every workload with a positive rate")
     void bench() {
-        Cli c = Cli.run("bench", "--sizes", "16,32", "--repeat", "1", "--dims", "8");
+        Cli c = Cli.run("bench", "--backends", "ejml", "--sizes", "16,32", "--repeat", "1", "--dims", "8");
         assertEquals(0, c.code(), c.err());
         long rows = c.out().lines().filter(l -> l.matches("\\S+\\s+ejml\\s+\\d+\\s+[0-9.]+\\s+[0-9.]+")).count();
         assertEquals(2L * c.out().lines().skip(1).map(l -> l.split("\\s+")[0]).distinct().count(), rows, c.out());

@@ -85,7 +85,7 @@ class DataOptionsTest {
         assertEquals(4.0 / 255, s.train().features()[4], 1e-15);
     }
 
-    private static void writeIdx(Path file, boolean gzip, int[] shape, int count) throws IOException {
+    static void writeIdx(Path file, boolean gzip, int[] shape, int count) throws IOException {
         try (OutputStream raw = Files.newOutputStream(file);
              DataOutputStream out = new DataOutputStream(gzip ? new GZIPOutputStream(raw) : raw)) {
             out.write(new byte[] {0, 0, 8, (byte) shape.length});

@@ -69,7 +69,7 @@ class PrometheusRoundTripTest {
             waitFor("Prometheus ready", () -> httpOk(api + "/-/ready"), prom, tmp.resolve("prometheus.log"));
 
             List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Djava.awt.headless=true", "-Xmx512m", "-cp",
-                    System.getProperty("java.class.path"), Ntk4j.class.getName(), "train", "--quiet",
+                    System.getProperty("java.class.path"), Ntk4j.class.getName(), "train", "--quiet", "--backend", "ejml",
                     "--metrics-port", String.valueOf(metricsPort), "--hold", "--run-dir", tmp.resolve("run").toString()));
             cmd.addAll(TrainCommandTest.SHORT_RUN);
             // Long enough (about 10 s on an idle machine at 1.4 s per 150 iterations) that Prometheus, scraping every
