@@ -48,6 +48,9 @@ final class KernelCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
+    @Mixin
+    OutOfCoreOption outOfCore;
+
     @Option(names = "--kind", paramLabel = "K", defaultValue = "empirical",
             description = "empirical (the finite-width NTK of the MLP at its parameters) or analytic (the"
                     + " infinite-width NNGP/NTK of the same architecture). Default: ${DEFAULT-VALUE}.")
@@ -91,6 +94,9 @@ final class KernelCommand implements Callable<Integer> {
         Dataset x = split.train();
         if (samples > 0 && samples < x.size()) {
             x = x.subset(range(samples), x.name());
+        }
+        if (outOfCore.enabled) {
+            return outOfCore.run(stdout, err, common, model, x, kind, kernel, axes, batchSize, params, out);
         }
         String base = out.getFileName().toString().replaceAll("\\.npy$", "");
         Path dir = out.toAbsolutePath().getParent();

@@ -61,7 +61,7 @@ class FalkonSolverTest {
         assertTrue(c.err().contains("--solver"), c.err());
     }
 
-    private static String[] concat(String[] a, String... b) {
+    static String[] concat(String[] a, String... b) {
         String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
