@@ -7,7 +7,9 @@ import org.ntk4j.predict.FalkonOptions.Precision;
  * centres, on the host in F32 or F64, and the products Falkon's conjugate gradient needs of it. M-vectors of C
  * target columns are stored column by column ("C×M": column c at [c·M, (c+1)·M)); sums are in F64.
  */
-public final class KnmTile {
+public final class KnmTile implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     private final int firstRow;
     private final int rows;
