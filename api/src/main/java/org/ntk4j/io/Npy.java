@@ -178,8 +178,12 @@ public final class Npy {
 
     /** The magic, version, length and padded header dictionary, as numpy.lib.format writes them. */
     static byte[] header(NpyArray array) {
-        int[] shape = array.shape();
-        StringBuilder dict = new StringBuilder("{'descr': '").append(array.type().descr())
+        return header(array.type(), array.shape());
+    }
+
+    /** The header of an array of that type and shape. */
+    static byte[] header(NpyType type, int[] shape) {
+        StringBuilder dict = new StringBuilder("{'descr': '").append(type.descr())
                 .append("', 'fortran_order': False, 'shape': (");
         for (int i = 0; i < shape.length; i++) {
             dict.append(i > 0 ? ", " : "").append(shape[i]);

@@ -49,6 +49,9 @@ final class KernelCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
+    @Mixin
+    OutOfCoreOption outOfCore;
+
     @Option(names = "--kind", paramLabel = "K", defaultValue = "empirical",
             description = "empirical (the finite-width NTK of the MLP at its parameters) or analytic (the"
                     + " infinite-width NNGP/NTK of the same architecture). Default: ${DEFAULT-VALUE}.")
@@ -93,6 +96,9 @@ final class KernelCommand implements Callable<Integer> {
         Dataset x = split.train();
         if (samples > 0 && samples < x.size()) {
             x = x.subset(range(samples), x.name());
+        }
+        if (outOfCore.enabled) {
+            return outOfCore.run(stdout, err, common, model, x, kind, kernel, axes, batchSize, params, out);
         }
         boolean full = kind.equalsIgnoreCase("empirical") && axes.equalsIgnoreCase("full");
         long n = full ? (long) x.size() * x.classes() : x.size();

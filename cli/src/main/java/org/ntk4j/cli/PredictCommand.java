@@ -54,6 +54,9 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
+    @Mixin
+    FalkonSolver solver;
+
     @Option(names = "--kind", paramLabel = "K", defaultValue = "analytic",
             description = "analytic (infinite width) or empirical (the MLP linearized at its parameters)."
                     + " Default: ${DEFAULT-VALUE}.")
@@ -111,6 +114,9 @@ final class PredictCommand implements Callable<Integer> {
             throw new UsageException("--kernel nngp needs --kind analytic");
         }
         Split split = data.load(common.seed);
+        if (solver.isFalkon()) {
+            return solver.run(stdout, err, common, split, model, empirical, nngp, params, out);
+        }
         Dataset train = split.train();
         Dataset test = split.test();
         int n = train.size();

@@ -1,0 +1,146 @@
+package org.ntk4j.predict;
+
+import org.ntk4j.predict.FalkonOptions.Precision;
+
+/**
+ * One row block of the Nyström kernel K_NM: K(X_rows, C) for a run of consecutive samples against all M
+ * centres, on the host in F32 or F64, and the products Falkon's conjugate gradient needs of it. M-vectors of C
+ * target columns are stored column by column ("C×M": column c at [c·M, (c+1)·M)); sums are in F64.
+ */
+public final class KnmTile implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    private final int firstRow;
+    private final int rows;
+    private final int m;
+    private final double[] f64;
+    private final float[] f32;
+
+    private KnmTile(int firstRow, int rows, int m, double[] f64, float[] f32) {
+        this.firstRow = firstRow;
+        this.rows = rows;
+        this.m = m;
+        this.f64 = f64;
+        this.f32 = f32;
+    }
+
+    /**
+     * @param values row-major rows×M kernel values (kept when F64, not modified)
+     * @param firstRow the sample the tile's first row is
+     * @param rows the rows
+     * @param m the centres
+     * @param precision F64 keeps the array, F32 rounds it into a new one
+     * @return the tile
+     */
+    public static KnmTile of(double[] values, int firstRow, int rows, int m, Precision precision) {
+        if ((long) rows * m != values.length) {
+            throw new IllegalArgumentException("K_NM tile " + rows + "×" + m + " with " + values.length + " values");
+        }
+        if (precision == Precision.F64) {
+            return new KnmTile(firstRow, rows, m, values, null);
+        }
+        float[] f = new float[values.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) values[i];
+        }
+        return new KnmTile(firstRow, rows, m, null, f);
+    }
+
+    /** @return the sample the tile's first row is */
+    public int firstRow() {
+        return firstRow;
+    }
+
+    /** @return the rows (samples) of the tile */
+    public int rows() {
+        return rows;
+    }
+
+    /** @return the bytes its values take */
+    public long bytes() {
+        return f64 != null ? 8L * f64.length : 4L * f32.length;
+    }
+
+    /**
+     * acc += K_tᵀ·(K_t·v): the tile's share of K_NMᵀK_NM·v.
+     *
+     * @param v C×M (not modified)
+     * @param c the number of columns C
+     * @param acc C×M (modified)
+     */
+    public void gramInto(double[] v, int c, double[] acc) {
+        double[] u = new double[c];
+        for (int r = 0; r < rows; r++) {
+            int o = r * m;
+            for (int a = 0; a < c; a++) {
+                u[a] = dotRow(o, v, a * m);
+            }
+            for (int a = 0; a < c; a++) {
+                axpyRow(u[a], o, acc, a * m);
+            }
+        }
+    }
+
+    /**
+     * acc += K_tᵀ·Y_t: the tile's share of K_NMᵀ·Y.
+     *
+     * @param y row-major N×C targets of all samples (not modified)
+     * @param c the number of columns C
+     * @param acc C×M (modified)
+     */
+    public void transposeTimesInto(double[] y, int c, double[] acc) {
+        for (int r = 0; r < rows; r++) {
+            for (int a = 0; a < c; a++) {
+                axpyRow(y[(firstRow + r) * c + a], r * m, acc, a * m);
+            }
+        }
+    }
+
+    /**
+     * out rows ← K_t·v: the tile's rows of K·v.
+     *
+     * @param v C×M (not modified)
+     * @param c the number of columns C
+     * @param out row-major outputs of all samples with C columns; the tile's rows are written (modified)
+     */
+    public void timesInto(double[] v, int c, double[] out) {
+        for (int r = 0; r < rows; r++) {
+            for (int a = 0; a < c; a++) {
+                out[(firstRow + r) * c + a] = dotRow(r * m, v, a * m);
+            }
+        }
+    }
+
+    private double dotRow(int o, double[] v, int vo) {
+        if (f64 != null) {
+            return HostCholesky.dot(f64, o, v, vo, m);
+        }
+        double s0 = 0;
+        double s1 = 0;
+        int k = 0;
+        for (; k + 1 < m; k += 2) {
+            s0 += f32[o + k] * v[vo + k];
+            s1 += f32[o + k + 1] * v[vo + k + 1];
+        }
+        for (; k < m; k++) {
+            s0 += f32[o + k] * v[vo + k];
+        }
+        return s0 + s1;
+    }
+
+    private void axpyRow(double alpha, int o, double[] acc, int ao) {
+        if (alpha == 0) {
+            return;
+        }
+        if (f64 != null) {
+            for (int k = 0; k < m; k++) {
+                acc[ao + k] += alpha * f64[o + k];
+            }
+        } else {
+            for (int k = 0; k < m; k++) {
+                acc[ao + k] += alpha * f32[o + k];
+            }
+        }
+    }
+}

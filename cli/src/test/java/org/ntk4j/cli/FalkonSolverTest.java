@@ -1,0 +1,69 @@
+package org.ntk4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ntk4j.backend.Activation;
+import org.ntk4j.backend.Backend;
+import org.ntk4j.backend.Backends;
+import org.ntk4j.data.Dataset;
+import org.ntk4j.io.Npz;
+import org.ntk4j.kernel.AnalyticNtk;
+import org.ntk4j.tensor.DType;
+import org.ntk4j.tensor.TensorScope;
+import picocli.CommandLine;
+
+/** {@code ntk4j predict --solver falkon}: with every training sample a centre it is the exact solver at t = ∞. */
+class FalkonSolverTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void allCentresMatchTheExactSolver() throws Exception {
+        String[] common = {"predict", "-q", "--limit", "120", "--hidden", "16"};
+        Path exact = tmp.resolve("exact.npz");
+        Cli e = Cli.run(concat(common, "--times", "inf", "--diag-reg", "1e-3", "-o", exact.toString()));
+        assertEquals(0, e.code(), e.err());
+
+        DataOptions d = new DataOptions();
+        new CommandLine(d).parseArgs("--limit", "120");
+        Dataset train = d.load(42).train();
+        int n = train.size();
+        double trace = 0;
+        try (Backend b = Backends.create("ejml"); TensorScope s = b.scope()) {
+            AnalyticNtk a = AnalyticNtk.of(2, Activation.RELU, Math.sqrt(2), 0.1).withMeterRegistry(null);
+            double[] k = b.toHost(a.compute(b, b.fromHost(train.features(), n, train.dims(), DType.F64), null).ntk());
+            for (int i = 0; i < n; i++) {
+                trace += k[i * n + i];
+            }
+        }
+        // the exact solver adds diag_reg·trace/n to the diagonal; Falkon's M = N system adds λ·N
+        double lambda = 1e-3 * trace / ((double) n * n);
+        Path falkon = tmp.resolve("falkon.npz");
+        Cli f = Cli.run(concat(common, "--solver", "falkon", "--centres", String.valueOf(n), "--ridge",
+                String.valueOf(lambda), "--cg-tol", "1e-12", "--knm", "recompute", "-o", falkon.toString()));
+        assertEquals(0, f.code(), f.err());
+        assertTrue(f.out().contains(n + " centres"), f.out());
+        assertArrayEquals(Npz.read(exact).get("test_0").toDoubles(), Npz.read(falkon).get("test_0").toDoubles(), 1e-8);
+    }
+
+    @Test
+    void badOptionsAreNamed() {
+        Cli c = Cli.run("predict", "-q", "--limit", "50", "--solver", "falkon", "--knm", "disk");
+        assertEquals(2, c.code());
+        assertTrue(c.err().contains("--knm"), c.err());
+        c = Cli.run("predict", "-q", "--limit", "50", "--solver", "fast");
+        assertTrue(c.err().contains("--solver"), c.err());
+    }
+
+    static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}
