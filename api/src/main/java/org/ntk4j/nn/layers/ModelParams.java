@@ -19,9 +19,12 @@ import org.ntk4j.tensor.Tensor;
  * Host-side parameters of a {@link Model}: one row-major array per parameter, keyed by the parameter's name
  * ({@code <layer index>/<name>}). Immutable: arrays are copied in and out.
  *
- * <p>Files: {@link #save} writes a NumPy {@code .npz} archive with one float64 array per parameter under its name
- * and in its logical shape (dense W (d_in, d_out), conv K (kh, kw, C_in, C_out), biases (n,)), so Python reads
- * them with {@code numpy.load(f)["0/W"]}. The architecture is not in the file.
+ * <p>Files: {@link #save} writes a NumPy {@code .npz} archive with one float64 array per parameter under its name,
+ * so Python reads them with {@code numpy.load(f)["0/W"]}: vectors and matrices in their logical shapes (dense W
+ * (d_in, d_out), biases (n,)); a parameter of more dimensions as its 2-D backend shape, the same row-major values
+ * (a conv kernel (kh, kw, C_in, C_out) is stored as (kh·kw·C_in, C_out), and {@code .reshape(kh, kw, C_in, C_out)}
+ * restores it), because the project's {@code .npy} format support stops at two dimensions. The architecture is
+ * not in the file.
  */
 public final class ModelParams {
 
@@ -104,9 +107,15 @@ public final class ModelParams {
         Map<String, NpyArray> arrays = new LinkedHashMap<>();
         List<ParamSpec> specs = model.parameters();
         for (int i = 0; i < specs.size(); i++) {
-            arrays.put(specs.get(i).name(), NpyArray.ofDoubles(values.get(i), specs.get(i).shape()));
+            arrays.put(specs.get(i).name(), NpyArray.ofDoubles(values.get(i), fileShape(specs.get(i))));
         }
         Npz.write(file, arrays, compressed);
+    }
+
+    /** The shape of a parameter's array in a file: its logical shape up to two dimensions, else rows × cols. */
+    private static int[] fileShape(ParamSpec s) {
+        int[] shape = s.shape();
+        return shape.length <= 2 ? shape : new int[] {s.rows(), s.cols()};
     }
 
     /**
@@ -129,7 +138,7 @@ public final class ModelParams {
                 throw new MalformedDataException(file + ": array '" + s.name() + "' is missing (found "
                         + arrays.keySet() + ")");
             }
-            int[] shape = s.shape();
+            int[] shape = fileShape(s);
             boolean ok = Arrays.equals(a.shape(), shape)
                     || shape.length == 1 && Arrays.equals(a.shape(), new int[] {1, shape[0]});
             if (!ok) {
