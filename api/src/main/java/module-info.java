@@ -11,6 +11,7 @@ module org.ntk4j.api {
     exports org.ntk4j.backend.spi;
     exports org.ntk4j.data;
     exports org.ntk4j.nn;
+    exports org.ntk4j.nn.layers;
     exports org.ntk4j.kernel;
     exports org.ntk4j.optim;
     exports org.ntk4j.train;

@@ -66,15 +66,17 @@ public final class Npz {
      * Writes arrays to an archive through a temporary file in the same folder and a move.
      *
      * @param file the file to create or replace
-     * @param arrays the arrays by name, written in iteration order (not modified); names must be non-empty
-     *     and contain no '/'
+     * @param arrays the arrays by name, written in iteration order (not modified); a name is one or more
+     *     non-empty parts joined by '/' (as {@code 0/W}, which NumPy reads back under the same key), none of
+     *     them {@code .} or {@code ..}, and no backslash
      * @param compressed deflate the entries ({@code savez_compressed}) or store them ({@code savez})
-     * @throws IllegalArgumentException if a name is empty or contains '/'
+     * @throws IllegalArgumentException if a name is not of that form
      * @throws IOException if writing fails (an existing file is then unchanged)
      */
     public static void write(Path file, Map<String, NpyArray> arrays, boolean compressed) throws IOException {
         for (String name : arrays.keySet()) {
-            if (name.isEmpty() || name.contains("/") || name.contains("\\")) {
+            if (name.isEmpty() || name.contains("\\") || name.startsWith("/") || name.endsWith("/")
+                    || name.contains("//") || ("/" + name + "/").contains("/./") || ("/" + name + "/").contains("/../")) {
                 throw new IllegalArgumentException("bad array name '" + name + "' for " + file);
             }
         }

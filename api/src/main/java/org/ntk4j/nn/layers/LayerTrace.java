@@ -1,0 +1,70 @@
+package org.ntk4j.nn.layers;
+
+import java.util.List;
+import org.ntk4j.tensor.Tensor;
+
+/**
+ * What a layer's forward pass kept: its output and whatever its backward pass needs. It reads the input and
+ * the parameter tensors it was made with, which must stay open until it is closed.
+ *
+ * <p>Cotangents have one row per sample, like the output: for output cotangent G the backward passes compute
+ * the derivatives of ⟨G, f(x; θ)⟩.
+ */
+public interface LayerTrace extends AutoCloseable {
+
+    /** @return N × output-size outputs (owned by the trace: do not close) */
+    Tensor output();
+
+    /**
+     * The vector–Jacobian product: the derivatives of ⟨G, f(x; θ)⟩ with respect to the input and to every
+     * parameter, summed over the batch (the gradient a training step needs).
+     *
+     * @param cotangent N × output-size output cotangent G (not modified)
+     * @return new tensors: the input cotangent and one cotangent per parameter, in the parameters' 2-D shapes
+     */
+    Cotangents vjp(Tensor cotangent);
+
+    /**
+     * The per-sample backward pass of the empirical NTK: hands every parameter's per-sample Jacobian rows to the
+     * sink (row n of parameter k's tile is the derivative of ⟨G_n, f(x_n; θ)⟩ with respect to parameter k,
+     * flattened row-major; parameters in the order of {@link Layer#parameters}, those of inner layers too), and
+     * returns the input cotangent.
+     *
+     * @param cotangent N × output-size output cotangent G (not modified)
+     * @param needInput whether the caller needs the input cotangent
+     * @param sink receives each parameter's N × size tile, which it then owns
+     * @return a new N × input-size input cotangent, or {@code null} when {@code needInput} is false
+     */
+    Tensor backward(Tensor cotangent, boolean needInput, JacobianSink sink);
+
+    /** Closes what the forward pass made (not the input, not the parameters). Idempotent. */
+    @Override
+    void close();
+
+    /**
+     * The result of a vector–Jacobian product.
+     *
+     * @param input the input cotangent, N × input-size
+     * @param params one cotangent per parameter, in the parameters' order and 2-D shapes
+     */
+    record Cotangents(Tensor input, List<Tensor> params) implements AutoCloseable {
+
+        /** Closes every tensor. */
+        @Override
+        public void close() {
+            input.close();
+            params.forEach(Tensor::close);
+        }
+    }
+
+    /** Receives the per-sample Jacobian tiles of a backward pass. */
+    @FunctionalInterface
+    interface JacobianSink {
+
+        /**
+         * @param param the parameter's index among the layer's parameters
+         * @param rows N × size per-sample Jacobian rows; the sink owns it (closes it or keeps it)
+         */
+        void accept(int param, Tensor rows);
+    }
+}

@@ -1,0 +1,188 @@
+package org.ntk4j.nn.layers;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.SplittableRandom;
+import org.ntk4j.backend.Backend;
+import org.ntk4j.nn.Params;
+import org.ntk4j.tensor.Tensor;
+
+/**
+ * A model: a layer (usually a {@link Serial}) applied to inputs of a fixed sample shape. It holds no parameter
+ * values; {@link #init} draws them and {@link #forward} takes them. Parameters are named as the root layer names
+ * them ({@code <layer index>/<name>}, e.g. {@code 0/W}) and live in {@link ModelParams} (host) or
+ * {@link Params} (on a backend, in the order of {@link #parameters()}). Immutable.
+ */
+public final class Model {
+
+    private final Shape input;
+    private final Layer root;
+    private final Shape output;
+    private final List<ParamSpec> parameters;
+
+    /**
+     * @param input the shape of one input sample
+     * @param root the layer
+     * @throws IllegalArgumentException naming the first layer that cannot take its input
+     */
+    public Model(Shape input, Layer root) {
+        this.input = Objects.requireNonNull(input, "input");
+        this.root = Objects.requireNonNull(root, "root");
+        this.output = root.outputShape(input);
+        this.parameters = List.copyOf(root.parameters(input));
+    }
+
+    /**
+     * @param input the shape of one input sample
+     * @param layers the layers, applied in order (not modified)
+     * @return the model of {@code serial(layers)}
+     */
+    public static Model of(Shape input, Layer... layers) {
+        return new Model(input, Layers.serial(layers));
+    }
+
+    /** @return the shape of one input sample */
+    public Shape inputShape() {
+        return input;
+    }
+
+    /** @return the shape of one output sample */
+    public Shape outputShape() {
+        return output;
+    }
+
+    /** @return O, the number of output values per sample */
+    public int outputDim() {
+        return output.size();
+    }
+
+    /** @return the root layer */
+    public Layer root() {
+        return root;
+    }
+
+    /** @return the parameters in order, unmodifiable */
+    public List<ParamSpec> parameters() {
+        return parameters;
+    }
+
+    /** @return the parameter names in order */
+    public List<String> parameterNames() {
+        List<String> names = new ArrayList<>();
+        parameters.forEach(p -> names.add(p.name()));
+        return names;
+    }
+
+    /** @return the total number of scalar parameters */
+    public long parameterCount() {
+        long p = 0;
+        for (ParamSpec s : parameters) {
+            p += s.size();
+        }
+        return p;
+    }
+
+    /**
+     * Draws the initial parameters on the host, the same on every backend: one {@link SplittableRandom} seeded
+     * with {@code seed}, the parameters in order, each row-major, as initStd·N(0, 1) by the Box–Muller transform
+     * (in pairs within a parameter). A chain of dense layers and activations draws exactly what
+     * {@link org.ntk4j.nn.Mlp#init} draws for the same widths, settings and seed.
+     *
+     * @param seed the seed
+     * @return new parameters
+     */
+    public ModelParams init(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        List<double[]> values = new ArrayList<>();
+        for (ParamSpec p : parameters) {
+            values.add(gaussians(rng, p.size(), p.initStd()));
+        }
+        return new ModelParams(this, values);
+    }
+
+    private static double[] gaussians(SplittableRandom rng, int n, double sd) {
+        double[] out = new double[n];
+        for (int i = 0; i < n; i += 2) {
+            double u1 = 1 - rng.nextDouble();
+            double u2 = rng.nextDouble();
+            double r = Math.sqrt(-2 * Math.log(u1));
+            out[i] = sd * r * Math.cos(2 * Math.PI * u2);
+            if (i + 1 < n) {
+                out[i + 1] = sd * r * Math.sin(2 * Math.PI * u2);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Runs the model forward, keeping what the backward passes need.
+     *
+     * @param params the parameters, on {@code x}'s backend (not modified; must stay open while the trace is used)
+     * @param x N × input-size inputs, one sample per row (not modified; read until the trace is closed)
+     * @return the trace; close it when done
+     */
+    public LayerTrace forward(Params params, Tensor x) {
+        checkParams(params);
+        return forward(params.backend(), params.tensors(), x);
+    }
+
+    /**
+     * Runs the model forward with parameters given as a list, which may be empty for a model without parameters
+     * (a {@link Params} cannot be).
+     *
+     * @param backend the backend of {@code x} and the parameters
+     * @param params the parameter tensors in the order and 2-D shapes of {@link #parameters()} (not modified;
+     *               must stay open while the trace is used)
+     * @param x N × input-size inputs, one sample per row (not modified; read until the trace is closed)
+     * @return the trace; close it when done
+     */
+    public LayerTrace forward(Backend backend, List<Tensor> params, Tensor x) {
+        if (x.cols() != input.size()) {
+            throw new IllegalArgumentException("forward: input has " + x.cols() + " columns (" + x.shape()
+                    + "), the model expects samples of shape " + input + " = " + input.size() + " values");
+        }
+        checkShapes(params);
+        return root.forward(backend, params, x, input);
+    }
+
+    /**
+     * @param params the parameters (not modified)
+     * @param x N × input-size inputs (not modified)
+     * @return a new N × O tensor, the outputs
+     */
+    public Tensor apply(Params params, Tensor x) {
+        try (LayerTrace t = forward(params, x)) {
+            return params.backend().copy(t.output());
+        }
+    }
+
+    /**
+     * @param params parameters (not modified)
+     * @throws IllegalArgumentException naming the first tensor whose count or shape is wrong
+     */
+    public void checkParams(Params params) {
+        checkShapes(params.tensors());
+    }
+
+    private void checkShapes(List<Tensor> params) {
+        if (params.size() != parameters.size()) {
+            throw new IllegalArgumentException("parameters have " + params.size() + " tensors, " + this + " needs "
+                    + parameters.size() + " " + parameterNames());
+        }
+        for (int i = 0; i < parameters.size(); i++) {
+            ParamSpec s = parameters.get(i);
+            Tensor t = params.get(i);
+            if (t.rows() != s.rows() || t.cols() != s.cols()) {
+                throw new IllegalArgumentException("parameter " + s.name() + " is " + t.shape() + ", expected "
+                        + s.rows() + "×" + s.cols());
+            }
+        }
+    }
+
+    /** @return e.g. {@code model[(8, 8, 1) → serial(conv(4, 3x3, SAME), relu, globalAvgPool, dense(10))]} */
+    @Override
+    public String toString() {
+        return "model[" + input + " → " + root + "]";
+    }
+}

@@ -1,0 +1,225 @@
+package org.ntk4j.nn.layers;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.ntk4j.backend.Backend;
+import org.ntk4j.tensor.Tensor;
+
+/**
+ * Tensor manipulations the layers share, built from the backend's primitives. Every method returns new
+ * tensors and modifies none of its arguments.
+ */
+final class Ops {
+
+    private Ops() {
+    }
+
+    /**
+     * A row-major reshape. The backend SPI has no reshape view yet, so this copies through the host (a no-op in
+     * meaning, a copy in cost; see the Layers section of the design notes).
+     *
+     * @param be the backend
+     * @param t the tensor (not modified)
+     * @param rows the new rows; rows·cols must equal t's size
+     * @param cols the new columns
+     * @return a new rows×cols tensor with t's values in the same row-major order
+     */
+    static Tensor reshape(Backend be, Tensor t, int rows, int cols) {
+        if ((long) rows * cols != t.size()) {
+            throw new IllegalArgumentException("reshape " + t.shape() + " to " + rows + "×" + cols);
+        }
+        return be.fromHost(be.toHost(t), rows, cols, t.dtype());
+    }
+
+    /**
+     * @param be the backend
+     * @param t an r×c tensor (not modified)
+     * @return a new (r+1)×c tensor: t with a row of zeros below, the target of padded gathers
+     */
+    static Tensor withZeroRow(Backend be, Tensor t) {
+        try (Tensor z = be.zeros(1, t.cols(), t.dtype())) {
+            return be.concatRows(List.of(t, z));
+        }
+    }
+
+    /**
+     * Columns selected by index: column j of the result is column {@code cols[j]} of t.
+     *
+     * @param be the backend
+     * @param t the source (not modified)
+     * @param cols column indices (not modified)
+     * @return a new t.rows() × cols.length tensor
+     */
+    static Tensor gatherCols(Backend be, Tensor t, int[] cols) {
+        try (Tensor tt = be.transpose(t); Tensor g = be.gatherRows(tt, cols)) {
+            return be.transpose(g);
+        }
+    }
+
+    /**
+     * Side-by-side concatenation.
+     *
+     * @param be the backend
+     * @param parts tensors with equal row counts (not modified)
+     * @return a new rows × (Σ cols) tensor
+     */
+    static Tensor concatCols(Backend be, List<Tensor> parts) {
+        List<Tensor> ts = new ArrayList<>();
+        try {
+            for (Tensor p : parts) {
+                ts.add(be.transpose(p));
+            }
+            try (Tensor stacked = be.concatRows(ts)) {
+                return be.transpose(stacked);
+            }
+        } finally {
+            ts.forEach(Tensor::close);
+        }
+    }
+
+    /**
+     * The row-wise Kronecker product: row r of the result is a_r ⊗ b_r, element (i, j) at column i·b.cols() + j.
+     *
+     * @param be the backend
+     * @param a an n×p tensor (not modified)
+     * @param b an n×q tensor (not modified)
+     * @return a new n × (p·q) tensor
+     */
+    static Tensor rowKron(Backend be, Tensor a, Tensor b) {
+        int p = a.cols();
+        int q = b.cols();
+        int[] ia = new int[p * q];
+        int[] ib = new int[p * q];
+        for (int i = 0; i < p; i++) {
+            for (int j = 0; j < q; j++) {
+                ia[i * q + j] = i;
+                ib[i * q + j] = j;
+            }
+        }
+        Tensor out = gatherCols(be, a, ia);
+        try (Tensor tb = gatherCols(be, b, ib)) {
+            be.hadamard(out, tb, out);
+        }
+        return out;
+    }
+
+    /**
+     * Sums the column blocks of a matrix: out = Σ_s t[:, s·width : (s+1)·width].
+     *
+     * @param be the backend
+     * @param t an n × (S·width) tensor (not modified)
+     * @param width the block width, dividing t.cols()
+     * @return a new n × width tensor
+     */
+    static Tensor blockSum(Backend be, Tensor t, int width) {
+        int blocks = t.cols() / width;
+        try (Tensor tt = be.transpose(t); Tensor acc = be.gatherRows(tt, range(0, width))) {
+            for (int s = 1; s < blocks; s++) {
+                try (Tensor part = be.gatherRows(tt, range(s * width, (s + 1) * width))) {
+                    be.axpby(1, acc, 1, part, acc);
+                }
+            }
+            return be.transpose(acc);
+        }
+    }
+
+    /**
+     * The adjoint of {@link #blockSum}: the columns of t repeated side by side.
+     *
+     * @param be the backend
+     * @param t an n × width tensor (not modified)
+     * @param blocks how many copies, ≥ 1
+     * @return a new n × (blocks·width) tensor
+     */
+    static Tensor tileCols(Backend be, Tensor t, int blocks) {
+        int width = t.cols();
+        int[] idx = new int[blocks * width];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i % width;
+        }
+        return gatherCols(be, t, idx);
+    }
+
+    /**
+     * @param be the backend
+     * @param x an n×d tensor (not modified)
+     * @param scale the factor
+     * @return a new n×1 tensor: scale·(row sums of x)
+     */
+    static Tensor rowSums(Backend be, Tensor x, double scale) {
+        Tensor out = be.zeros(x.rows(), 1, x.dtype());
+        try (Tensor ones = filled(be, x.cols(), 1, 1, x)) {
+            be.gemm(scale, x, false, ones, false, 0, out);
+        }
+        return out;
+    }
+
+    /**
+     * out ← out + alpha·v·1ᵀ: adds a multiple of a column vector to every column.
+     *
+     * @param be the backend
+     * @param alpha the factor
+     * @param v an n×1 tensor (not modified)
+     * @param out an n×d tensor, modified
+     */
+    static void addColumnVector(Backend be, double alpha, Tensor v, Tensor out) {
+        try (Tensor ones = filled(be, 1, out.cols(), 1, out)) {
+            be.gemm(alpha, v, false, ones, false, 1, out);
+        }
+    }
+
+    /**
+     * out ← diag(v)·out: scales every row by its entry of a column vector.
+     *
+     * @param be the backend
+     * @param v an n×1 tensor (not modified)
+     * @param out an n×d tensor, modified
+     */
+    static void scaleRows(Backend be, Tensor v, Tensor out) {
+        try (Tensor spread = be.zeros(out.rows(), out.cols(), out.dtype());
+             Tensor ones = filled(be, 1, out.cols(), 1, out)) {
+            be.gemm(1, v, false, ones, false, 0, spread);
+            be.hadamard(out, spread, out);
+        }
+    }
+
+    /**
+     * @param be the backend
+     * @param rows the rows
+     * @param cols the columns
+     * @param value every element's value
+     * @param like a tensor whose dtype the result takes
+     * @return a new tensor
+     */
+    static Tensor filled(Backend be, int rows, int cols, double value, Tensor like) {
+        double[] v = new double[rows * cols];
+        Arrays.fill(v, value);
+        return be.fromHost(v, rows, cols, like.dtype());
+    }
+
+    /**
+     * @param be the backend
+     * @param t the tensor (not modified)
+     * @param alpha the factor
+     * @return a new tensor alpha·t
+     */
+    static Tensor scaled(Backend be, Tensor t, double alpha) {
+        Tensor out = be.zeros(t.rows(), t.cols(), t.dtype());
+        be.scale(alpha, t, out);
+        return out;
+    }
+
+    /**
+     * @param from the first value
+     * @param to one past the last value
+     * @return {from, from+1, …, to−1}
+     */
+    static int[] range(int from, int to) {
+        int[] r = new int[to - from];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = from + i;
+        }
+        return r;
+    }
+}
