@@ -4,8 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Backend selection in child JVMs whose classpath holds different backend jars. */
 @DisplayName("Backend selection on the classpath")
@@ -104,6 +110,25 @@ class ClasspathSelectionIT {
         ChildResult child = Probes.onClasspath(Classpaths.of("none")).run();
         Probes.assertFailedSaying(child, "no ntk4j backend found", "add one of", "org.ntk4j:ntk4j-backend-ejml",
                 "org.ntk4j:ntk4j-backend-nd4j", "org.ntk4j:ntk4j-backend-cuda");
-        assertEquals(java.util.List.of(), child.values("report"), () -> "providers were reported\n" + child);
+        assertEquals(List.of(), child.values("report"), () -> "providers were reported\n" + child);
+    }
+
+    @Test
+    @DisplayName("api + ejml + a services file naming a missing class: ejml is selected, the broken entry reported with its cause")
+    void brokenServicesEntryDoesNotStopSelection(@TempDir Path dir) throws IOException {
+        String missing = "com.example.ntk4j.broken.MissingProvider";
+        Path services = dir.resolve("META-INF/services/org.ntk4j.backend.BackendProvider");
+        Files.createDirectories(services.getParent());
+        Files.writeString(services, missing + "\n");
+        List<Path> classpath = new ArrayList<>();
+        classpath.add(dir);
+        classpath.addAll(Classpaths.of("ejml"));
+        ChildResult child = Probes.onClasspath(classpath).run();
+        Probes.assertComputedWith(child, "ejml");
+        String reason = Probes.assertReportedUnavailable(child, missing);
+        assertTrue(reason.contains("could not be loaded") && reason.contains("not found"),
+                () -> "the broken entry's reason\n" + child);
+        ChildResult named = Probes.onClasspath(classpath).systemProperty("ntk4j.backend", "EJML").run();
+        Probes.assertComputedWith(named, "ejml");
     }
 }
