@@ -79,7 +79,12 @@ class NpzTest {
         Exception e = assertThrows(IOException.class, () -> Npz.read(bad));
         assertTrue(e.getMessage().contains("bad.npz!a.npy"), e.getMessage());
 
-        assertThrows(IllegalArgumentException.class, () -> Npz.write(tmp.resolve("x.npz"), Map.of("a/b", ok.get("a")), true));
+        for (String name : new String[] {"", "/a", "a/", "a//b", "../a", "a/./b", "a\\b"}) {
+            assertThrows(IllegalArgumentException.class,
+                    () -> Npz.write(tmp.resolve("x.npz"), Map.of(name, ok.get("a")), true), name);
+        }
+        Npz.write(tmp.resolve("y.npz"), Map.of("0/W", ok.get("a")), true);
+        assertTrue(Npz.read(tmp.resolve("y.npz")).containsKey("0/W"));
     }
 
     private static int indexOf(byte[] hay, byte[] needle) {
