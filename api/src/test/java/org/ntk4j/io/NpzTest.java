@@ -79,7 +79,7 @@ class NpzTest {
         Exception e = assertThrows(IOException.class, () -> Npz.read(bad));
         assertTrue(e.getMessage().contains("bad.npz!a.npy"), e.getMessage());
 
-        assertThrows(IllegalArgumentException.class, () -> Npz.write(tmp.resolve("x.npz"), Map.of("a/b", ok.get("a")), true));
+        assertThrows(IllegalArgumentException.class, () -> Npz.write(tmp.resolve("x.npz"), Map.of("a/../b", ok.get("a")), true));
     }
 
     private static int indexOf(byte[] hay, byte[] needle) {
