@@ -5,6 +5,7 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -96,7 +97,12 @@ public final class IdxLoader {
         long length = Files.size(file);
         try (BufferedInputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             boolean gzip = Gzip.isGzip(raw);
-            return read(Gzip.maybeDecompress(raw, file.toString()), file.toString(), limit, gzip ? -1 : length);
+            InputStream in = Gzip.maybeDecompress(raw, file.toString());
+            IdxArray a = read(in, file.toString(), limit, gzip ? -1 : length);
+            if (gzip && (limit <= 0 || limit >= a.shape()[0])) {
+                in.transferTo(OutputStream.nullOutputStream()); // to the end, where gzip checks its CRC
+            }
+            return a;
         }
     }
 

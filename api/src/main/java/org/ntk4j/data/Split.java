@@ -51,6 +51,11 @@ public record Split(Dataset train, Dataset test) {
         for (boolean b : inTest) {
             nTest += b ? 1 : 0;
         }
+        if (nTest == 0 || nTest == data.size()) {
+            throw new IllegalArgumentException(data.name() + ": " + data.size() + " samples are too few for a test"
+                    + " fraction of " + testFraction + ": the " + (nTest == 0 ? "test" : "training") + " split would"
+                    + " be empty");
+        }
         int[] train = new int[data.size() - nTest];
         int[] test = new int[nTest];
         for (int i = 0, a = 0, b = 0; i < data.size(); i++) {
