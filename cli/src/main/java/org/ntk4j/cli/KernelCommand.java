@@ -153,6 +153,7 @@ final class KernelCommand implements Callable<Integer> {
                 default -> throw new UsageException("--kind must be empirical or analytic, got " + kind);
             }
             seconds = (System.nanoTime() - t0) / 1e9;
+            requireFinite(values, cols);
             eig = Spectrum.eigenvalues(backend, values, rows);
         }
         Npy.write(out, NpyArray.ofDoubles(values, rows, cols));
@@ -165,6 +166,16 @@ final class KernelCommand implements Callable<Integer> {
                 eig[0], trace(values, rows));
         stdout.flush();
         return 0;
+    }
+
+    /** Refuses a kernel with a NaN or infinite entry: nothing is written. */
+    private static void requireFinite(double[] k, int cols) {
+        for (int i = 0; i < k.length; i++) {
+            if (!Double.isFinite(k[i])) {
+                throw new ArithmeticException("the kernel's entry (" + i / cols + ", " + i % cols + ") is " + k[i]
+                        + ": the parameters or features overflow; nothing was written");
+            }
+        }
     }
 
     private static double trace(double[] k, int n) {

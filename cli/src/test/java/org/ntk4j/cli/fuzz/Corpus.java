@@ -203,6 +203,12 @@ final class Corpus {
         p.put("W0", NpyArray.ofDoubles(new double[240], 4, 60));
         Npz.write(dir.resolve("params-shape.npz"), p, true);
         p = params();
+        double[] huge = new double[256];
+        java.util.Arrays.fill(huge, 1e200);
+        p.put("W0", NpyArray.ofDoubles(huge, 64, 4));
+        p.put("W1", NpyArray.ofDoubles(Arrays.copyOf(huge, 40), 4, 10));
+        Npz.write(dir.resolve("params-overflow.npz"), p, true);
+        p = params();
         p.remove("b1");
         Npz.write(dir.resolve("params-missing.npz"), p, true);
         Bombs.zip(dir.resolve("params-bomb.npz"), "W0.npy", npy("<f8", false, "(16384, 16384)", 0), 1L << 31);
