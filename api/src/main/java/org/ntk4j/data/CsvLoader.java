@@ -137,6 +137,10 @@ public final class CsvLoader {
             throw new MalformedDataException(where + "label " + cell + " is not a whole number");
         }
         int label = (int) v;
+        if (label >= Dataset.MAX_CLASSES && (classes <= 0 || classes > Dataset.MAX_CLASSES)) {
+            throw new MalformedDataException(where + "label " + label + " is too large (labels are 0.."
+                    + (Dataset.MAX_CLASSES - 1) + ", one per class)");
+        }
         if (label < 0 || (classes > 0 && label >= classes)) {
             throw new MalformedDataException(where + "label " + label + " out of range "
                     + (classes > 0 ? "0.." + (classes - 1) : "(labels are 0, 1, 2, ...)"));

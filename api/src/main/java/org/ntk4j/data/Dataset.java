@@ -9,6 +9,9 @@ import java.util.Objects;
  */
 public final class Dataset {
 
+    /** The most classes a data set may have (labels 0..65535). */
+    public static final int MAX_CLASSES = 1 << 16;
+
     private final String name;
     private final double[] features;
     private final int[] labels;
@@ -22,7 +25,7 @@ public final class Dataset {
      * @param rows n, ≥ 1
      * @param dims d, ≥ 1
      * @param labels n class labels in [0, classes) (copied)
-     * @param classes the number of classes, ≥ 1
+     * @param classes the number of classes, 1 to {@link #MAX_CLASSES}
      * @throws IllegalArgumentException naming the first bad value (non-finite feature, label out of range)
      *     or the mismatched sizes
      */
@@ -31,6 +34,10 @@ public final class Dataset {
         if (rows < 1 || dims < 1 || classes < 1) {
             throw new IllegalArgumentException(name + ": need at least one sample, feature and class, got n=" + rows
                     + ", d=" + dims + ", classes=" + classes);
+        }
+        if (classes > MAX_CLASSES || (long) rows * classes > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException(name + ": " + classes + " classes for " + rows + " samples are too many"
+                    + " (at most " + MAX_CLASSES + " classes, and samples × classes below 2^31)");
         }
         if ((long) rows * dims != features.length) {
             throw new IllegalArgumentException(name + ": " + features.length + " feature values for " + rows + "×" + dims);
@@ -145,32 +152,47 @@ public final class Dataset {
 
     /**
      * Standardizes every feature to mean 0 and standard deviation 1 with the statistics of {@code reference}
-     * (pass the training split so that the test split is scaled the same way). Constant features become 0.
+     * (pass the training split so that the test split is scaled the same way). Constant features (deviation
+     * below 1e-12 of the largest magnitude) become 0. The statistics are taken of the feature divided by its
+     * largest magnitude, so that features near the ends of the double range neither overflow nor vanish.
      *
      * @param reference the data set whose per-feature mean and deviation are used (not modified)
      * @return the standardized data set
+     * @throws IllegalArgumentException if the feature counts differ or a standardized value is not finite (a
+     *     test value far beyond the reference's range)
      */
     public Dataset standardized(Dataset reference) {
         if (reference.dims != dims) {
             throw new IllegalArgumentException("standardize: " + reference.name + " has " + reference.dims
                     + " features, " + name + " has " + dims);
         }
-        double[] mean = new double[dims];
-        double[] sq = new double[dims];
-        for (int i = 0; i < reference.rows; i++) {
-            for (int j = 0; j < dims; j++) {
-                double v = reference.features[i * dims + j];
-                mean[j] += v;
-                sq[j] += v * v;
-            }
-        }
         double[] x = features.clone();
         for (int j = 0; j < dims; j++) {
-            mean[j] /= reference.rows;
-            double var = Math.max(sq[j] / reference.rows - mean[j] * mean[j], 0);
-            double sd = Math.sqrt(var);
+            // statistics of the feature divided by its largest magnitude: no overflow at 1e300, none lost at 1e-300
+            double scale = 0;
+            for (int i = 0; i < reference.rows; i++) {
+                scale = Math.max(scale, Math.abs(reference.features[i * dims + j]));
+            }
+            scale = scale > 0 ? scale : 1;
+            double mean = 0;
+            for (int i = 0; i < reference.rows; i++) {
+                mean += reference.features[i * dims + j] / scale;
+            }
+            mean /= reference.rows;
+            double var = 0;
+            for (int i = 0; i < reference.rows; i++) {
+                double dv = reference.features[i * dims + j] / scale - mean;
+                var += dv * dv;
+            }
+            double sd = Math.sqrt(var / reference.rows); // relative to the scale
             for (int i = 0; i < rows; i++) {
-                x[i * dims + j] = sd > 1e-12 ? (x[i * dims + j] - mean[j]) / sd : 0;
+                double v = sd > 1e-12 ? (x[i * dims + j] / scale - mean) / sd : 0;
+                if (!Double.isFinite(v)) {
+                    throw new IllegalArgumentException("standardize: " + name + ", sample " + i + ", feature " + j
+                            + " = " + x[i * dims + j] + " becomes " + v + " with the mean and deviation of "
+                            + reference.name);
+                }
+                x[i * dims + j] = v;
             }
         }
         return new Dataset(name, x, rows, dims, labels, classes);

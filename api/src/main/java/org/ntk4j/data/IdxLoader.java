@@ -5,6 +5,7 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -58,18 +59,25 @@ public final class IdxLoader {
                     + y.shape()[0] + " labels");
         }
         int n = x.shape()[0];
-        int d = n == 0 ? 0 : x.values().length / n;
+        if (n == 0 || x.values().length == 0) {
+            throw new MalformedDataException(images + ": no items (shape " + Arrays.toString(x.shape()) + ")");
+        }
+        int d = x.values().length / n;
         double[] features = x.values();
         for (int i = 0; i < features.length; i++) {
+            if (!Double.isFinite(features[i])) {
+                throw new MalformedDataException(images + ": item " + (i / d + 1) + ", value " + (i % d + 1) + " is "
+                        + features[i] + " (only finite numbers are allowed)");
+            }
             features[i] /= scale;
         }
         int[] lab = new int[n];
         int max = 0;
         for (int i = 0; i < n; i++) {
             double v = y.values()[i];
-            if (v < 0 || v != Math.rint(v)) {
+            if (v < 0 || v != Math.rint(v) || v >= Dataset.MAX_CLASSES) {
                 throw new MalformedDataException(labels + ": label " + (i + 1) + " is " + v
-                        + ", out of range (labels are 0, 1, 2, ...)");
+                        + ", out of range (labels are 0.." + (Dataset.MAX_CLASSES - 1) + ", one per class)");
             }
             lab[i] = (int) v;
             max = Math.max(max, lab[i]);
@@ -89,7 +97,12 @@ public final class IdxLoader {
         long length = Files.size(file);
         try (BufferedInputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
             boolean gzip = Gzip.isGzip(raw);
-            return read(Gzip.maybeDecompress(raw, file.toString()), file.toString(), limit, gzip ? -1 : length);
+            InputStream in = Gzip.maybeDecompress(raw, file.toString());
+            IdxArray a = read(in, file.toString(), limit, gzip ? -1 : length);
+            if (gzip && (limit <= 0 || limit >= a.shape()[0])) {
+                in.transferTo(OutputStream.nullOutputStream()); // to the end, where gzip checks its CRC
+            }
+            return a;
         }
     }
 

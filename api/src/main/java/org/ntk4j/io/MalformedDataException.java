@@ -11,17 +11,22 @@ public class MalformedDataException extends IOException {
     private static final long serialVersionUID = 1L;
 
     /**
-     * @param message the whole message, starting with the source's name
+     * @param message the whole message, starting with the source's name; line breaks in it (quoted from the
+     *     input) are written as {@code \n}, so that the message stays one line
      */
     public MalformedDataException(String message) {
-        super(message);
+        super(oneLine(message));
     }
 
     /**
-     * @param message the whole message, starting with the source's name
+     * @param message the whole message, starting with the source's name (line breaks written as {@code \n})
      * @param cause the underlying error
      */
     public MalformedDataException(String message, Throwable cause) {
-        super(message, cause);
+        super(oneLine(message), cause);
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? null : message.replaceAll("\\R", "\\\\n");
     }
 }

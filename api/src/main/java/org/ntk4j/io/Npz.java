@@ -38,8 +38,9 @@ public final class Npz {
         ZipFile zip;
         try {
             zip = new ZipFile(file.toFile());
-        } catch (ZipException e) {
-            throw new MalformedDataException(file + ": not a .npz (zip) archive: " + e.getMessage(), e);
+        } catch (ZipException | EOFException e) {
+            throw new MalformedDataException(file + ": not a .npz (zip) archive: "
+                    + (e.getMessage() != null ? e.getMessage() : "the file ends early"), e);
         }
         try (zip) {
             Enumeration<? extends ZipEntry> entries = zip.entries();

@@ -199,8 +199,8 @@ public final class MlpParams {
      * @param mlp the architecture the file must fit
      * @param file the {@code .npz} file
      * @return the parameters
-     * @throws MalformedDataException naming the file and array when one is missing, has the wrong shape or is
-     *     not floating point, or when the file has arrays the network does not
+     * @throws MalformedDataException naming the file and array when one is missing, has the wrong shape, is
+     *     not floating point or holds a value that is not finite, or when the file has arrays the network does not
      * @throws IOException if the file cannot be read
      */
     public static MlpParams load(Mlp mlp, Path file) throws IOException {
@@ -238,6 +238,23 @@ public final class MlpParams {
         if (!a.type().isFloat()) {
             throw new MalformedDataException(file + ": array '" + name + "' is " + a.type() + ", expected float64 or float32");
         }
-        return a.toDoubles();
+        return requireFinite(file, name, a.toDoubles());
+    }
+
+    /**
+     * @param file the file the values came from, for the message
+     * @param name the array's name, for the message
+     * @param values the values (not modified)
+     * @return {@code values}
+     * @throws MalformedDataException naming the file, array and first value that is NaN or infinite
+     */
+    public static double[] requireFinite(Path file, String name, double[] values) throws MalformedDataException {
+        for (int i = 0; i < values.length; i++) {
+            if (!Double.isFinite(values[i])) {
+                throw new MalformedDataException(file + ": array '" + name + "' holds " + values[i] + " at index " + i
+                        + " (parameters must be finite)");
+            }
+        }
+        return values;
     }
 }

@@ -163,4 +163,20 @@ class NpyTest {
         assertThrows(IllegalArgumentException.class, () -> NpyArray.ofDoubles(new double[3], 2, 2));
         assertThrows(IllegalArgumentException.class, () -> NpyArray.ofDoubles(new double[8], 2, 2, 2));
     }
+
+    @Test
+    @DisplayName("a stream whose header promises 760 MB but holds 80 bytes fails as truncated after 8 MB at most")
+    void lyingStream() {
+        String dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (10000, 10000), }";
+        dict += " ".repeat(117 - dict.length()) + "\n";
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(128 + 80).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0}).putShort((short) 118);
+        b.put(dict.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        long before = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+        MalformedDataException e = assertThrows(MalformedDataException.class,
+                () -> Npy.read(new java.io.ByteArrayInputStream(b.array()), "lie.npy"));
+        assertEquals("lie.npy: truncated data: the header promises 800000000 bytes, the file has 80", e.getMessage());
+        long after = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+        assertTrue(after - before < 100L << 20, (after - before) + " bytes used");
+    }
 }

@@ -56,6 +56,11 @@ final class DataOptions {
                     + " Default: ${DEFAULT-VALUE}.")
     int limit;
 
+    @Option(names = "--sparse-labels", defaultValue = "false",
+            description = "Allow training labels with gaps (0, 2, 7); without it labels must be 0..K-1 with every"
+                    + " class present. Default: ${DEFAULT-VALUE}.")
+    boolean sparseLabels;
+
     @Option(names = "--hash-dims", paramLabel = "N", defaultValue = "1024",
             description = "Feature count of hashed bag-of-n-grams for text. Default: ${DEFAULT-VALUE}.")
     int hashDims;
@@ -106,9 +111,7 @@ final class DataOptions {
             }
             Dataset all = file(file);
             if (testData != null) {
-                Dataset test = file(testData);
-                int classes = Math.max(all.classes(), test.classes());
-                split = new Split(withClasses(all, classes), withClasses(test, classes));
+                split = new Split(all, file(testData));
             } else {
                 split = Split.stratified(all, testFraction, seed);
             }
@@ -116,6 +119,7 @@ final class DataOptions {
         if (limit > 0 && split.train().size() > limit) {
             split = new Split(split.train().subset(range(limit), split.train().name()), split.test());
         }
+        split = split.checkedClasses(sparseLabels, "; --sparse-labels allows gaps");
         return standardize ? split.standardized() : split;
     }
 
@@ -149,13 +153,7 @@ final class DataOptions {
                 limit, 255);
         Dataset test = IdxLoader.load(find(dir, "t10k-images-idx3-ubyte"), find(dir, "t10k-labels-idx1-ubyte"),
                 testLimit, 255);
-        int classes = Math.max(train.classes(), test.classes());
-        return new Split(withClasses(train, classes), withClasses(test, classes));
-    }
-
-    private static Dataset withClasses(Dataset d, int classes) {
-        return d.classes() == classes ? d
-                : new Dataset(d.name(), d.features(), d.size(), d.dims(), d.labels(), classes);
+        return new Split(train, test);
     }
 
     static Path find(Path dir, String base) throws java.io.FileNotFoundException {

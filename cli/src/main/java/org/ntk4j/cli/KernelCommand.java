@@ -168,6 +168,7 @@ final class KernelCommand implements Callable<Integer> {
                 default -> throw new UsageException("--kind must be empirical or analytic, got " + kind);
             }
             seconds = (System.nanoTime() - t0) / 1e9;
+            requireFinite(values, cols);
             // the result first: nothing optional (the spectrum and its plot) may lose it
             Npy.write(out, NpyArray.ofDoubles(values, rows, cols));
             stdout.printf(Locale.ROOT, "%s%n  %d×%d kernel of %s in %.2f s, trace %.6g%n  wrote %s%s%n", what, rows,
@@ -190,6 +191,16 @@ final class KernelCommand implements Callable<Integer> {
         stdout.flush();
         err.flush();
         return 0;
+    }
+
+    /** Refuses a kernel with a NaN or infinite entry: nothing is written. */
+    private static void requireFinite(double[] k, int cols) {
+        for (int i = 0; i < k.length; i++) {
+            if (!Double.isFinite(k[i])) {
+                throw new ArithmeticException("the kernel's entry (" + i / cols + ", " + i % cols + ") is " + k[i]
+                        + ": the parameters or features overflow; nothing was written");
+            }
+        }
     }
 
     private static double trace(double[] k, int n) {

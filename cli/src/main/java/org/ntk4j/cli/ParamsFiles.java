@@ -33,7 +33,7 @@ final class ParamsFiles {
      * @param file a {@code .npz} written by {@link #save}
      * @param mlp the architecture the parameters must fit
      * @return the parameters
-     * @throws MalformedDataException naming the file and the missing or misshapen array
+     * @throws MalformedDataException naming the file and the missing, misshapen or non-finite array
      * @throws IOException if reading fails
      */
     static MlpParams load(Path file, Mlp mlp) throws IOException {
@@ -59,6 +59,6 @@ final class ParamsFiles {
             throw new MalformedDataException(file + ": array '" + name + "' has shape "
                     + java.util.Arrays.toString(a.shape()) + ", the network needs " + shape);
         }
-        return a.toDoubles();
+        return MlpParams.requireFinite(file, name, a.toDoubles());
     }
 }

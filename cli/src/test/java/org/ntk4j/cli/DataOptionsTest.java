@@ -55,12 +55,12 @@ class DataOptionsTest {
         Path train = tmp.resolve("train.csv");
         Files.writeString(train, "label,a,b\n0,1,10\n1,2,20\n0,3,30\n1,4,40\n");
         Path test = tmp.resolve("test.csv");
-        Files.writeString(test, "label,a,b\n2,2.5,25\n");
+        Files.writeString(test, "label,a,b\n1,2.5,25\n");
         Split s = parse("--data", train.toString(), "--test-data", test.toString(), "--label-column", "0",
                 "--standardize", "--limit", "3").load(0);
         assertEquals(3, s.train().size());
-        assertEquals(3, s.train().classes());
-        assertEquals(3, s.test().classes());
+        assertEquals(2, s.train().classes());
+        assertEquals(2, s.test().classes());
         double[] x = s.test().features();
         // standardized with the three training rows a = 1, 2, 3: mean 2, sd sqrt(2/3)
         assertEquals(0.5 / Math.sqrt(2.0 / 3), x[0], 1e-12);
@@ -68,6 +68,32 @@ class DataOptionsTest {
         MalformedDataException bad = assertThrows(MalformedDataException.class,
                 () -> parse("--data", train.toString(), "--test-data", test.toString()).load(0));
         assertTrue(bad.getMessage().contains("test.csv:2: ragged row"), bad.getMessage());
+    }
+
+    @Test
+    @DisplayName("classes: at least two, test labels seen in training, no gaps unless --sparse-labels")
+    void classes() throws IOException {
+        Path train = tmp.resolve("train.csv");
+        Path test = tmp.resolve("test.csv");
+        Files.writeString(test, "a,label\n1,2\n");
+        Files.writeString(train, "a,label\n1,0\n2,1\n");
+        MalformedDataException unseen = assertThrows(MalformedDataException.class,
+                () -> parse("--data", train.toString(), "--test-data", test.toString()).load(0));
+        assertEquals("test.csv: test sample 1 has label 2, which no training sample of train.csv has",
+                unseen.getMessage());
+        Files.writeString(train, "a,label\n1,1\n2,1\n");
+        MalformedDataException one = assertThrows(MalformedDataException.class,
+                () -> parse("--data", train.toString(), "--test-data", test.toString()).load(0));
+        assertEquals("train.csv: every training sample has label 1; a classifier needs at least two classes",
+                one.getMessage());
+        Files.writeString(train, "a,label\n1,0\n2,2\n3,5\n");
+        MalformedDataException gap = assertThrows(MalformedDataException.class,
+                () -> parse("--data", train.toString(), "--test-data", test.toString()).load(0));
+        assertEquals("train.csv: training labels run up to 5 but no sample has label 1, 3, 4 (labels must be 0..5"
+                + " with every class present; --sparse-labels allows gaps)", gap.getMessage());
+        Split s = parse("--data", train.toString(), "--test-data", test.toString(), "--sparse-labels").load(0);
+        assertEquals(6, s.train().classes());
+        assertEquals(6, s.test().classes());
     }
 
     @Test
