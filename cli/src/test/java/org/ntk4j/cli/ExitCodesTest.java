@@ -72,8 +72,8 @@ class ExitCodesTest {
         Files.writeString(test, "a,b,c,label\n0,1,0,0\n1,0,1,1\n");
         failedStart(1, "ntk4j train: error: the test data has 3 features, the training data 2", "--data",
                 train.toString(), "--test-data", test.toString());
-        failedStart(1, "ntk4j train: error: --hidden 30000,30000: the model's 9.02e+08 parameters (6 float64 copies)"
-                + " need at least", "--hidden", "30000,30000");
+        failedStart(1, "ntk4j train: error: --hidden 30000,30000: the model's 9.02e+08 parameters (6 float64 copies):"
+                + " at least", "--hidden", "30000,30000");
         Cli big = Cli.run("train", "-q", "--hidden", "30000,30000", "--run-dir", tmp.resolve("run").toString());
         assertTrue(big.err().contains("raise it with JAVA_OPTS=-Xmx… or lower --hidden"), big.err());
     }
