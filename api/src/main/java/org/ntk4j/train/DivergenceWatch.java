@@ -3,9 +3,10 @@ package org.ntk4j.train;
 import java.util.Locale;
 
 /**
- * Watches a run's losses for blow-up: a loss that is NaN or infinite, a loss more than {@code factor} times the
- * reference (the first batch loss of the run), or an evaluated training loss that rose at {@code rising}
- * evaluations in a row while above the reference.
+ * Watches a run's losses for blow-up: a batch or training loss that is NaN or infinite, an evaluated training
+ * loss more than {@code factor} times the reference (the first batch loss of the run), or one that rose at
+ * {@code rising} evaluations in a row while above the reference. A single batch loss is held to finiteness only:
+ * on a batch unlike the ones before it can spike for an iteration and recover.
  */
 final class DivergenceWatch {
 
@@ -41,9 +42,8 @@ final class DivergenceWatch {
         }
         if (Double.isNaN(reference)) {
             reference = loss;
-            return null;
         }
-        return tooLarge("batch loss", loss);
+        return null;
     }
 
     /**
@@ -54,9 +54,9 @@ final class DivergenceWatch {
         if (!Double.isFinite(trainLoss)) {
             return "the training loss is " + trainLoss;
         }
-        String why = tooLarge("training loss", trainLoss);
-        if (why != null) {
-            return why;
+        if (reference > 0 && trainLoss > factor * reference) {
+            return String.format(Locale.ROOT, "the training loss %.4g is more than %.4g times the initial %.4g",
+                    trainLoss, factor, reference);
         }
         boolean rose = !Double.isNaN(lastEvaluation) && trainLoss > lastEvaluation && trainLoss > reference;
         risingCount = rose ? risingCount + 1 : 0;
@@ -64,14 +64,6 @@ final class DivergenceWatch {
         if (rising > 0 && risingCount >= rising) {
             return String.format(Locale.ROOT, "the training loss rose at %d evaluations in a row, to %.4g (initially"
                     + " %.4g)", risingCount, trainLoss, reference);
-        }
-        return null;
-    }
-
-    private String tooLarge(String what, double loss) {
-        if (reference > 0 && loss > factor * reference) {
-            return String.format(Locale.ROOT, "the %s %.4g is more than %.4g times the initial %.4g", what, loss,
-                    factor, reference);
         }
         return null;
     }

@@ -43,11 +43,13 @@ import org.ntk4j.tensor.TensorScope;
  * <p>Every iteration: gather the batch, ask the optimizer for an update (it queries an {@link MlpObjective}),
  * apply it, evaluate if due, tell the listeners and the {@link TrainingMetrics} (iteration and phase timers;
  * gauges: training loss = this iteration's batch loss, test loss and both accuracies = the latest evaluation,
- * damping), write a checkpoint if due. A loss that blows up (NaN, infinite, far above the first batch loss, or
- * rising evaluation after evaluation: see {@link TrainingConfig#withDivergence}) stops training
- * ({@link TrainingResult.Stop#DIVERGED}) with a message naming the iteration and the last good checkpoint. A
- * checkpoint is written only once the next batch loss, computed at its parameters, has passed that test, so a
- * diverged state is never saved as the last good one. A stop signal ({@link #withStopSignal}) ends training after
+ * damping), write a checkpoint if due. A loss that blows up (a batch loss that is NaN or infinite; an evaluated
+ * training loss that is, or is far above the first batch loss, or rises evaluation after evaluation: see
+ * {@link TrainingConfig#withDivergence}) stops training ({@link TrainingResult.Stop#DIVERGED}) with a message
+ * naming the iteration and the last good checkpoint. Parameters are checkpointed only after their training loss
+ * has been evaluated (an evaluation is added where a checkpoint falls between evaluations) and has passed that
+ * test, so a diverged state is never saved as the last good one. (A single batch loss is not held to the ratio:
+ * it can spike for an iteration on a batch unlike the ones before, and recover.) A stop signal ({@link #withStopSignal}) ends training after
  * the current iteration ({@link TrainingResult.Stop#INTERRUPTED}), with a checkpoint. Resuming from a checkpoint continues the exact
  * same trajectory as an uninterrupted run (same batches, same state, same floating-point operations).
  *
@@ -258,7 +260,6 @@ public final class Trainer {
         DivergenceWatch watch = new DivergenceWatch(config.divergenceFactor(), config.divergenceRising(),
                 from == null ? Double.NaN : from.referenceLoss());
         long checkpointIteration = from == null ? -1 : from.iteration();
-        Checkpoint pending = null; // due, written once the next batch loss (at its parameters) passes the watch
         Evaluation last = Evaluation.NONE;
         long toTarget = -1;
         long nanosToTarget = -1;
@@ -266,6 +267,7 @@ public final class Trainer {
         TrainingResult.Stop stop = TrainingResult.Stop.BUDGET_EXHAUSTED;
         String diverged = null;
         long divergedAt = -1;
+        long lastEvaluated = -1;
         Params previous = null;
         while (iteration < config.maxIterations()) {
             if (stopSignal.getAsBoolean()) {
@@ -302,11 +304,6 @@ public final class Trainer {
                 divergedAt = iteration + 1;
                 break;
             }
-            if (pending != null) { // its parameters gave this iteration's batch loss, which passed
-                write(pending);
-                checkpointIteration = pending.iteration();
-                pending = null;
-            }
             iteration++;
             if (previous != null) {
                 previous.close();
@@ -316,10 +313,13 @@ public final class Trainer {
             state.close();
             state = update.state();
             Evaluation eval = Evaluation.NONE;
-            if (iteration % config.evalEvery() == 0 || iteration == config.maxIterations()) {
+            boolean due = config.checkpoint() != null && config.checkpointEvery() > 0
+                    && iteration % config.checkpointEvery() == 0;
+            if (due || iteration % config.evalEvery() == 0 || iteration == config.maxIterations()) {
                 Params p = params;
                 eval = times.time(Phase.EVAL, () -> Evaluation.of(mlp, p, config.loss(), data));
                 last = eval;
+                lastEvaluated = iteration;
                 diverged = watch.evaluation(eval.trainLoss);
             }
             long nanos = clock.monotonicTime() - t0;
@@ -339,15 +339,21 @@ public final class Trainer {
                 toTarget = iteration;
                 nanosToTarget = clock.monotonicTime() - start;
             }
-            boolean due = config.checkpoint() != null && config.checkpointEvery() > 0
-                    && iteration % config.checkpointEvery() == 0;
             if (due) {
-                pending = checkpoint(optimizer.name(), iteration, schedule, data, watch, params, state);
+                write(checkpoint(optimizer.name(), iteration, schedule, data, watch, params, state));
+                checkpointIteration = iteration;
             }
             if (reached) {
                 stop = TrainingResult.Stop.TARGET_REACHED;
                 break;
             }
+        }
+        if (diverged == null && stop == TrainingResult.Stop.INTERRUPTED && config.checkpoint() != null
+                && checkpointIteration != iteration && lastEvaluated != iteration) {
+            Params p = params;
+            last = Evaluation.of(mlp, p, config.loss(), data); // the checkpoint's parameters are checked too
+            diverged = watch.evaluation(last.trainLoss);
+            divergedAt = iteration;
         }
         String message;
         if (diverged != null) {
@@ -358,8 +364,7 @@ public final class Trainer {
                     : "no checkpoint was written");
         } else {
             if (config.checkpoint() != null && checkpointIteration != iteration) {
-                write(pending != null && pending.iteration() == iteration ? pending
-                        : checkpoint(optimizer.name(), iteration, schedule, data, watch, params, state));
+                write(checkpoint(optimizer.name(), iteration, schedule, data, watch, params, state));
             }
             message = switch (stop) {
                 case TARGET_REACHED -> "reached test accuracy " + last.testAccuracy + " ≥ " + config.targetAccuracy()

@@ -123,9 +123,9 @@ public final class TrainingConfig {
     }
 
     /**
-     * Sets when training counts as diverged, besides a loss that is NaN or infinite: a batch loss or an evaluated
-     * training loss more than {@code factor} times the first batch loss, or an evaluated training loss that rose
-     * at {@code risingEvaluations} evaluations in a row while above the first batch loss. Defaults: 1000 and 5.
+     * Sets when training counts as diverged, besides a loss that is NaN or infinite: an evaluated training loss
+     * more than {@code factor} times the first batch loss, or one that rose at {@code risingEvaluations}
+     * evaluations in a row while above the first batch loss. Defaults: 1000 and 5.
      *
      * @param factor &gt; 1; {@code Double.POSITIVE_INFINITY} turns the ratio test off
      * @param risingEvaluations ≥ 0; 0 turns the rising test off
@@ -354,7 +354,7 @@ public final class TrainingConfig {
         return checkpointEvery;
     }
 
-    /** @return how many times the first batch loss counts as blown up (+∞: never) */
+    /** @return how many times the first batch loss an evaluated training loss may reach (+∞: no limit) */
     public double divergenceFactor() {
         return divergenceFactor;
     }

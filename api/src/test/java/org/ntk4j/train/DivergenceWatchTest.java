@@ -12,16 +12,14 @@ import org.junit.jupiter.api.Test;
 class DivergenceWatchTest {
 
     @Test
-    @DisplayName("the first batch loss is the reference; more than factor times it is a blow-up, at or below is not")
+    @DisplayName("the first batch loss is the reference; a training loss more than factor times it is a blow-up")
     void ratio() {
         DivergenceWatch w = new DivergenceWatch(1e3, 5, Double.NaN);
         assertNull(w.batchLoss(0.9));
         assertEquals(0.9, w.reference(), 0.0);
-        assertNull(w.batchLoss(900.0), "exactly 1000 times is still allowed");
-        String why = w.batchLoss(9.8e4);
-        assertNotNull(why);
-        assertEquals("the batch loss 9.800e+04 is more than 1000 times the initial 0.9000", why);
-        assertNotNull(w.evaluation(901.0), "an evaluated training loss is held to the same bound");
+        assertNull(w.batchLoss(9.8e4), "a single batch may spike; only non-finite batch losses count");
+        assertNull(w.evaluation(900.0), "exactly 1000 times is still allowed");
+        assertEquals("the training loss 9.800e+04 is more than 1000 times the initial 0.9000", w.evaluation(9.8e4));
     }
 
     @Test
@@ -30,7 +28,7 @@ class DivergenceWatchTest {
         DivergenceWatch w = new DivergenceWatch(Double.POSITIVE_INFINITY, 0, 2.0);
         assertEquals("the batch loss is NaN", w.batchLoss(Double.NaN));
         assertEquals("the training loss is Infinity", w.evaluation(Double.POSITIVE_INFINITY));
-        assertNull(w.batchLoss(1e300), "an infinite factor turns the ratio test off");
+        assertNull(w.evaluation(1e300), "an infinite factor turns the ratio test off");
         assertEquals(2.0, w.reference(), 0.0);
     }
 

@@ -47,7 +47,7 @@ final class HeapCheck {
         double bytes = doubles * Double.BYTES;
         long max = Runtime.getRuntime().maxMemory();
         if (bytes > max) {
-            throw new IllegalStateException(what + " need at least " + size(bytes) + ", more than this JVM's heap of "
+            throw new IllegalStateException(what + ": at least " + size(bytes) + ", more than this JVM's heap of "
                     + size(max) + ": raise it with JAVA_OPTS=-Xmx… or lower " + lower);
         }
     }

@@ -82,6 +82,23 @@ class KernelCommandTest {
     }
 
     @Test
+    @DisplayName("the kernel and its parameters are written before the spectrum: a failed plot is a warning only")
+    void plotFailureKeepsTheKernel() throws Exception {
+        Path blocked = tmp.resolve("b-spectrum.png");
+        Files.createDirectories(blocked.resolve("occupied"));
+        Path out = tmp.resolve("b.npy");
+        Cli c = Cli.run("kernel", "-q", "--samples", "12", "--hidden", "8", "-o", out.toString());
+        assertEquals(0, c.code(), c.err());
+        assertArrayEquals(new int[] {12, 12}, Npy.read(out).shape());
+        assertTrue(Files.exists(tmp.resolve("b-params.npz")));
+        assertTrue(c.err().startsWith("kernel: warning: skipped the spectrum plot (the kernel is written): "), c.err());
+        assertEquals(1, c.err().lines().count(), c.err());
+        try (var files = Files.list(tmp)) {
+            assertTrue(files.noneMatch(f -> f.toString().endsWith(".tmp")), "no temporary file is left");
+        }
+    }
+
+    @Test
     @DisplayName("bad combinations are usage errors; a missing data file is a failure")
     void usage() {
         assertEquals(2, Cli.run("kernel", "-q", "--kernel", "nngp", "--samples", "5", "-o",

@@ -98,7 +98,9 @@ class TrainerTest {
         List<IterationEvent> events = new ArrayList<>();
         TrainingResult r = trainer(c, events).train(split);
         assertEquals(TrainingResult.Stop.DIVERGED, r.stop());
-        assertTrue(r.message().startsWith("training diverged at iteration " + (r.iterations() + 1)), r.message());
+        // a non-finite batch loss stops before its step (iterations + 1); an evaluation after it (iterations)
+        assertTrue(r.message().startsWith("training diverged at iteration " + (r.iterations() + 1) + ":")
+                || r.message().startsWith("training diverged at iteration " + r.iterations() + ":"), r.message());
         assertEquals(r.iterations(), events.size());
         lastCheckpointIsGood(r, events, file);
     }
@@ -116,6 +118,7 @@ class TrainerTest {
         for (IterationEvent e : events) {
             assertTrue(Double.isFinite(e.batchLoss()), "caught before any loss is infinite");
         }
+        assertTrue(r.iterations() < 40, "caught at an evaluation, not at the end of the budget");
         lastCheckpointIsGood(r, events, file);
         TrainingResult off = trainer(c.withDivergence(Double.POSITIVE_INFINITY, 0).withCheckpoint(null, 0)
                 .withMaxIterations(r.iterations() + 2), new ArrayList<>()).train(split);
@@ -125,8 +128,8 @@ class TrainerTest {
     }
 
     /**
-     * The checkpoint left behind holds parameters whose batch loss (the next iteration's) passed the watch:
-     * at most 1000 times the first batch loss.
+     * The checkpoint left behind holds parameters whose training loss was evaluated and passed the watch: finite
+     * and at most 1000 times the first batch loss.
      */
     private static void lastCheckpointIsGood(TrainingResult r, List<IterationEvent> events, Path file)
             throws IOException {
@@ -137,10 +140,10 @@ class TrainerTest {
         Checkpoint k = Checkpoint.read(file);
         assertTrue(r.message().contains(file.toString()) && r.message().contains("(iteration " + k.iteration() + ")"),
                 r.message());
-        assertTrue(k.iteration() < events.size(), "the batch loss at the checkpoint's parameters was seen");
-        double atCheckpoint = events.get((int) k.iteration()).batchLoss();
-        assertTrue(atCheckpoint <= 1e3 * events.get(0).batchLoss(), "the checkpoint is not a diverged state: loss "
-                + atCheckpoint + " vs initial " + events.get(0).batchLoss());
+        IterationEvent at = events.get((int) k.iteration() - 1);
+        assertTrue(at.evaluated(), "the checkpoint's parameters were evaluated");
+        assertTrue(at.trainLoss() <= 1e3 * events.get(0).batchLoss(), "the checkpoint is not a diverged state: loss "
+                + at.trainLoss() + " vs initial " + events.get(0).batchLoss());
         assertEquals(events.get(0).batchLoss(), k.referenceLoss(), 0.0, "the reference travels with the checkpoint");
         for (NpyArray a : k.params().values()) {
             for (double v : a.toDoubles()) {
