@@ -8,6 +8,7 @@ module org.ntk4j.cli {
     requires org.knowm.xchart;
     requires java.desktop;
     requires jdk.httpserver;
+    requires java.logging;
     requires micrometer.registry.prometheus;
     requires io.prometheus.metrics.model;
     requires io.prometheus.metrics.exporter.httpserver;

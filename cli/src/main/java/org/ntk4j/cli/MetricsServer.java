@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Serves {@code GET /metrics} (and {@code HEAD}) in the Prometheus formats from a {@link PrometheusMeterRegistry},
@@ -25,6 +27,13 @@ final class MetricsServer implements AutoCloseable {
 
     /** The one path served. */
     static final String PATH = "/metrics";
+
+    /**
+     * The exporter logs a scraper that hangs up early (a Prometheus scrape timeout) as SEVERE with a stack trace on
+     * standard error; the scraper already knows, and the training output must stay clean. Held here so that the
+     * setting is not garbage-collected with the logger.
+     */
+    private static final Logger EXPORTER_LOG = quiet("io.prometheus.metrics.exporter.httpserver");
 
     private final HTTPServer server;
     private final InetAddress address;
@@ -130,6 +139,12 @@ final class MetricsServer implements AutoCloseable {
             }
             return new Success(SCRAPER);
         }
+    }
+
+    private static Logger quiet(String name) {
+        Logger log = Logger.getLogger(name);
+        log.setLevel(Level.OFF);
+        return log;
     }
 
     /** @return the bound port */
