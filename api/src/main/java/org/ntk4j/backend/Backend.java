@@ -355,6 +355,124 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * One layer's term of the full empirical NTK, with each input-Gram entry standing for a block of
+     * rowRepeat × colRepeat kernel entries (one per pair of outputs):
+     * acc[r][c] ← acc[r][c] + deltaGram[r][c]·(inputScale·inputGram[r / rowRepeat][c / colRepeat] + biasVariance).
+     * The default expands the input Gram by row gathers and transposes and calls
+     * {@link #ntkLayerAccumulate(Tensor, Tensor, double, double, Tensor)}; a backend may override it with one
+     * pass that gives the same results.
+     *
+     * @param deltaGram (n1·rowRepeat)×(n2·colRepeat) Gram of the back-propagated deltas (not modified)
+     * @param inputGram n1×n2 Gram of the layer inputs (not modified)
+     * @param rowRepeat the kernel rows per input-Gram row, ≥ 1
+     * @param colRepeat the kernel columns per input-Gram column, ≥ 1
+     * @param inputScale the factor on the input Gram
+     * @param biasVariance the constant added
+     * @param acc accumulator shaped like deltaGram, modified
+     */
+    default void ntkLayerAccumulate(Tensor deltaGram, Tensor inputGram, int rowRepeat, int colRepeat,
+                                    double inputScale, double biasVariance, Tensor acc) {
+        if (rowRepeat < 1 || colRepeat < 1 || deltaGram.rows() != inputGram.rows() * rowRepeat
+                || deltaGram.cols() != inputGram.cols() * colRepeat) {
+            throw new IllegalArgumentException("ntkLayerAccumulate: delta Gram " + deltaGram.shape()
+                    + " is not the input Gram " + inputGram.shape() + " repeated " + rowRepeat + "×" + colRepeat);
+        }
+        int[] rows = new int[deltaGram.rows()];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = i / rowRepeat;
+        }
+        int[] cols = new int[deltaGram.cols()];
+        for (int i = 0; i < cols.length; i++) {
+            cols[i] = i / colRepeat;
+        }
+        try (Tensor a = gatherRows(inputGram, rows); Tensor at = transpose(a); Tensor b = gatherRows(at, cols);
+             Tensor wide = transpose(b)) {
+            ntkLayerAccumulate(deltaGram, wide, inputScale, biasVariance, acc);
+        }
+    }
+
+    /**
+     * Like {@link #choleskySolve(Tensor, Tensor, Tensor)}, but the factorization may use A's own storage,
+     * which spares a copy of A. The default calls {@link #choleskySolve(Tensor, Tensor, Tensor)}.
+     *
+     * @param a an n×n symmetric positive definite tensor (only its lower triangle is read), modified: its
+     *     values afterwards are unspecified
+     * @param b an n×k tensor (not modified unless it is {@code out})
+     * @param out an n×k tensor, modified: X; may be {@code b}
+     * @throws NotPositiveDefiniteException if a pivot is not positive
+     */
+    default void choleskySolveInPlace(Tensor a, Tensor b, Tensor out) {
+        choleskySolve(a, b, out);
+    }
+
+    /**
+     * Like {@link #luSolve(Tensor, Tensor, Tensor)}, but the factorization may use A's own storage, which
+     * spares a copy of A. The default calls {@link #luSolve(Tensor, Tensor, Tensor)}.
+     *
+     * @param a an n×n tensor, modified: its values afterwards are unspecified
+     * @param b an n×k tensor (not modified unless it is {@code out})
+     * @param out an n×k tensor, modified: X; may be {@code b}
+     * @throws SingularMatrixException if A is singular to working precision
+     */
+    default void luSolveInPlace(Tensor a, Tensor b, Tensor out) {
+        luSolve(a, b, out);
+    }
+
+    /**
+     * @param a an n×n tensor (not modified)
+     * @return Σ_i a[i][i], accumulated in double precision. The default gathers the diagonal through the
+     *     host; a backend may override it.
+     */
+    default double trace(Tensor a) {
+        if (a.rows() != a.cols()) {
+            throw new IllegalArgumentException("trace: A must be square, got " + a.shape());
+        }
+        double[] v = toHost(a);
+        int n = a.rows();
+        double s = 0;
+        for (int i = 0; i < n; i++) {
+            s += v[i * n + i];
+        }
+        return s;
+    }
+
+    /**
+     * a ← a + shift·I. The default adds an identity made on the host; a backend may override it.
+     *
+     * @param shift the value added to every diagonal entry
+     * @param a an n×n tensor, modified
+     */
+    default void addToDiagonal(double shift, Tensor a) {
+        if (a.rows() != a.cols()) {
+            throw new IllegalArgumentException("addToDiagonal: A must be square, got " + a.shape());
+        }
+        int n = a.rows();
+        double[] eye = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            eye[i * n + i] = 1;
+        }
+        try (Tensor identity = fromHost(eye, n, n, a.dtype())) {
+            axpby(1, a, shift, identity, a);
+        }
+    }
+
+    /**
+     * The same values in the same row-major order under another shape. The default copies through the host;
+     * a backend may override it with a copy on the backend.
+     *
+     * @param t the tensor (not modified)
+     * @param rows the new number of rows, ≥ 1
+     * @param cols the new number of columns, ≥ 1, with rows·cols = t.size()
+     * @return a new rows×cols tensor
+     */
+    default Tensor reshape(Tensor t, int rows, int cols) {
+        if ((long) rows * cols != t.size() || rows < 1 || cols < 1) {
+            throw new IllegalArgumentException("reshape: cannot view " + t.shape() + " as " + rows + "×" + cols);
+        }
+        return fromHost(toHost(t), rows, cols, t.dtype());
+    }
+
+    /**
      * out ← √x, elementwise (NaN where x &lt; 0). Aliasing allowed. The default copies through the host;
      * a backend may override it with a device version that gives the same results.
      *

@@ -24,7 +24,8 @@ import org.ntk4j.tensor.TensorScope;
  * product — GEMM-bound. This holds for both parameterizations.
  *
  * <p>The full kernel ({@link OutputAxes#FULL}) back-propagates O one-hot cotangents per sample in one pass
- * (inputs replicated O times by {@code gatherRows}); the traced one does O passes of N rows for the layers
+ * (the input Grams enter once per pair of outputs, through
+ * {@link Backend#ntkLayerAccumulate(Tensor, Tensor, int, int, double, double, Tensor)}); the traced one does O passes of N rows for the layers
  * below the last hidden one, whose output-averaged delta Grams reduce to a single Gram each (see
  * {@code NtkFactors}). The product
  * Jᵀ·u for a vector u of length N·O (index i·O + a) is one backward pass: {@code mlp.vjp(params, trace, U)}
@@ -252,13 +253,12 @@ public final class EmpiricalNtk {
                 }
                 Tensor ig = product(be, f1.trace.input(l), f2.trace.input(l), f1 == f2);
                 flops[0] += KernelTiming.gemm(n1, n2, mlp.width(l));
-                if (f1.axes == OutputAxes.FULL) {
-                    Tensor wide = expand(be, ig, f1.rows, f2.rows);
-                    ig.close();
-                    ig = wide;
-                }
                 double s = mlp.weightScale(l);
-                be.ntkLayerAccumulate(dg, ig, s * s, biasVariance, acc);
+                if (f1.axes == OutputAxes.FULL) {
+                    be.ntkLayerAccumulate(dg, ig, o, o, s * s, biasVariance, acc);
+                } else {
+                    be.ntkLayerAccumulate(dg, ig, s * s, biasVariance, acc);
+                }
                 ig.close();
             }
         }
@@ -268,13 +268,6 @@ public final class EmpiricalNtk {
     /** A·Bᵀ as a new tensor; {@link Backend#gram} when B is A (a backend may then compute one triangle). */
     private static Tensor product(Backend be, Tensor a, Tensor b, boolean same) {
         return same ? be.gram(a) : be.crossGram(a, b);
-    }
-
-    /** out[a][b] = g[rows1[a]][rows2[b]], by two row gathers and two transposes. */
-    private static Tensor expand(Backend be, Tensor g, int[] rows1, int[] rows2) {
-        try (Tensor a = be.gatherRows(g, rows1); Tensor at = be.transpose(a); Tensor b = be.gatherRows(at, rows2)) {
-            return be.transpose(b);
-        }
     }
 
     /**

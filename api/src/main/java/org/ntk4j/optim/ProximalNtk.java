@@ -159,21 +159,20 @@ public final class ProximalNtk implements Optimizer<ProximalNtk.State> {
             DType dtype = lin.outputGradient().dtype();
             double loss0 = lin.loss();
             Tensor kernel = lin.kernel();
-            Tensor identity = identity(b, n, dtype);
             double c = lin.isotropicHessian();
             boolean symmetric = Double.isFinite(c);
             Tensor system = symmetric ? kernel : objective.timed(Phase.SOLVE, () -> lin.hessianTimes(kernel));
             double hessianFactor = symmetric ? c : 1;
-            double scale = relative ? hessianFactor * b.dot(system, identity) / n : 1;
+            double scale = relative ? hessianFactor * b.trace(system) / n : 1;
             if (!(scale > 0) || !Double.isFinite(scale)) {
                 scale = 1; // a zero kernel (dead network): fall back to absolute damping
             }
-            Tensor rhs = column(b, lin.outputGradient());
+            Tensor rhs = b.reshape(lin.outputGradient(), n, 1);
             Tensor a = b.zeros(n, n, dtype);
             Tensor v = b.zeros(n, 1, dtype);
             while (true) {
                 double lambda = current * scale;
-                if (!solve(objective, hessianFactor, system, lambda, identity, a, rhs, v, symmetric)) {
+                if (!solve(objective, hessianFactor, system, lambda, a, rhs, v, symmetric)) {
                     rejections++;
                     current = Math.min(current * grow, maxDamping);
                     if (rejections > maxRejections) {
@@ -182,7 +181,7 @@ public final class ProximalNtk implements Optimizer<ProximalNtk.State> {
                     }
                     continue;
                 }
-                Tensor u = matrix(b, v, lin.samples(), lin.outputs());
+                Tensor u = b.reshape(v, lin.samples(), lin.outputs());
                 Params jtv = lin.vjp(u);
                 Params updates = objective.timed(Phase.UPDATE, () -> ParamMath.scaled(-learningRate, jtv));
                 jtv.close();
@@ -209,20 +208,24 @@ public final class ProximalNtk implements Optimizer<ProximalNtk.State> {
         }
     }
 
-    /** v ← (factor·system + λ·I)⁻¹·rhs, in a; false when λ is too small for working precision. */
-    private static boolean solve(Objective objective, double factor, Tensor system, double lambda, Tensor identity,
-                                 Tensor a, Tensor rhs, Tensor v, boolean symmetric) {
+    /**
+     * v ← (factor·system + λ·I)⁻¹·rhs, factoring in a's storage; false when λ is too small for working
+     * precision.
+     */
+    private static boolean solve(Objective objective, double factor, Tensor system, double lambda, Tensor a,
+                                 Tensor rhs, Tensor v, boolean symmetric) {
         Backend b = objective.backend();
         double n = a.rows();
         objective.flops(symmetric ? "solve.cholesky" : "solve.lu", (symmetric ? 1.0 / 3 : 2.0 / 3) * n * n * n
                 + 2 * n * n);
         return objective.timed(Phase.SOLVE, () -> {
-            b.axpby(factor, system, lambda, identity, a);
+            b.scale(factor, system, a);
+            b.addToDiagonal(lambda, a);
             try {
                 if (symmetric) {
-                    b.choleskySolve(a, rhs, v);
+                    b.choleskySolveInPlace(a, rhs, v);
                 } else {
-                    b.luSolve(a, rhs, v);
+                    b.luSolveInPlace(a, rhs, v);
                 }
                 return true;
             } catch (NotPositiveDefiniteException | SingularMatrixException e) {
@@ -239,23 +242,6 @@ public final class ProximalNtk implements Optimizer<ProximalNtk.State> {
 
     private static Params keep(TensorScope scope, Params p) {
         return p.keepIn(scope);
-    }
-
-    private static Tensor identity(Backend b, int n, DType dtype) {
-        double[] eye = new double[n * n];
-        for (int i = 0; i < n; i++) {
-            eye[i * n + i] = 1;
-        }
-        return b.fromHost(eye, n, n, dtype);
-    }
-
-    /** m×O (row-major) → (m·O)×1: the same values in the same order. */
-    private static Tensor column(Backend b, Tensor t) {
-        return b.fromHost(b.toHost(t), (int) t.size(), 1, t.dtype());
-    }
-
-    private static Tensor matrix(Backend b, Tensor column, int rows, int cols) {
-        return b.fromHost(b.toHost(column), rows, cols, column.dtype());
     }
 
     @Override

@@ -364,6 +364,93 @@ public final class EjmlBackend implements Backend {
         requireFinite("choleskySolve", mo, a);
     }
 
+    /** Overrides the copying default: the lower triangle is mirrored in A itself, which EJML then factors. */
+    @Override
+    public void choleskySolveInPlace(Tensor a, Tensor b, Tensor out) {
+        DMatrixRMaj ma = own(a).matrix();
+        DMatrixRMaj mb = own(b).matrix();
+        DMatrixRMaj mo = own(out).matrix();
+        Checks.requireSquareSystem("choleskySolve", a, b, out);
+        int n = ma.numRows;
+        double[] d = ma.data;
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < i; j++) {
+                d[j * n + i] = d[i * n + j];
+            }
+        }
+        LinearSolverDense<DMatrixRMaj> solver = LinearSolverFactory_DDRM.chol(n);
+        if (!solver.setA(ma)) {
+            throw new NotPositiveDefiniteException("choleskySolve: the " + a.shape()
+                    + " matrix is not symmetric positive definite");
+        }
+        DMatrixRMaj rhs = mb == mo ? mb.copy() : mb;
+        solver.solve(rhs, mo);
+        requireFinite("choleskySolve", mo, a);
+    }
+
+    /** Overrides the default: one pass over the arrays, in parallel by rows. */
+    @Override
+    public void ntkLayerAccumulate(Tensor deltaGram, Tensor inputGram, int rowRepeat, int colRepeat,
+                                   double inputScale, double biasVariance, Tensor acc) {
+        double[] dg = own(deltaGram).data();
+        double[] ig = own(inputGram).data();
+        double[] d = own(acc).data();
+        Checks.requireSameShape("ntkLayerAccumulate", deltaGram, acc);
+        if (rowRepeat < 1 || colRepeat < 1 || deltaGram.rows() != inputGram.rows() * rowRepeat
+                || deltaGram.cols() != inputGram.cols() * colRepeat) {
+            throw new IllegalArgumentException("ntkLayerAccumulate: delta Gram " + deltaGram.shape()
+                    + " is not the input Gram " + inputGram.shape() + " repeated " + rowRepeat + "×" + colRepeat);
+        }
+        int cols = acc.cols();
+        int n2 = inputGram.cols();
+        java.util.function.IntConsumer row = r -> {
+            int gi = (r / rowRepeat) * n2;
+            int base = r * cols;
+            for (int j = 0; j < n2; j++) {
+                double v = inputScale * ig[gi + j] + biasVariance;
+                int c0 = base + j * colRepeat;
+                for (int q = c0; q < c0 + colRepeat; q++) {
+                    d[q] += dg[q] * v;
+                }
+            }
+        };
+        if (threaded && acc.size() >= PARALLEL_ELEMENTS) {
+            IntStream.range(0, acc.rows()).parallel().forEach(row);
+        } else {
+            for (int r = 0; r < acc.rows(); r++) {
+                row.accept(r);
+            }
+        }
+    }
+
+    /** Overrides the host-copying default: reads the diagonal in place. */
+    @Override
+    public double trace(Tensor a) {
+        Checks.requireShape("trace", a, a.cols(), a.cols());
+        return CommonOps_DDRM.trace(own(a).matrix());
+    }
+
+    /** Overrides the default's host identity: writes the diagonal in place. */
+    @Override
+    public void addToDiagonal(double shift, Tensor a) {
+        double[] d = own(a).data();
+        Checks.requireShape("addToDiagonal", a, a.cols(), a.cols());
+        int n = a.rows();
+        for (int i = 0; i < n; i++) {
+            d[i * (n + 1)] += shift;
+        }
+    }
+
+    /** Overrides the default: one array copy. */
+    @Override
+    public Tensor reshape(Tensor t, int rows, int cols) {
+        double[] d = own(t).data();
+        if ((long) rows * cols != t.size() || rows < 1 || cols < 1) {
+            throw new IllegalArgumentException("reshape: cannot view " + t.shape() + " as " + rows + "×" + cols);
+        }
+        return wrap(DMatrixRMaj.wrap(rows, cols, Arrays.copyOf(d, (int) t.size())));
+    }
+
     @Override
     public void luSolve(Tensor a, Tensor b, Tensor out) {
         DMatrixRMaj ma = own(a).matrix();

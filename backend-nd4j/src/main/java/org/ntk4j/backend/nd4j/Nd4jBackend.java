@@ -323,16 +323,74 @@ public final class Nd4jBackend implements Backend {
         Nd4jActivations.dual(f, mk, m1, m2, ok, okd);
     }
 
+    /** Overrides the default's gathers and transposes with one pass over the buffers. */
+    @Override
+    public void ntkLayerAccumulate(Tensor deltaGram, Tensor inputGram, int rowRepeat, int colRepeat,
+                                   double inputScale, double biasVariance, Tensor acc) {
+        INDArray md = arr(deltaGram);
+        INDArray mi = arr(inputGram);
+        INDArray ma = arr(acc);
+        Checks.requireSameDType("ntkLayerAccumulate", deltaGram, inputGram, acc);
+        Checks.requireSameShape("ntkLayerAccumulate", deltaGram, acc);
+        if (rowRepeat < 1 || colRepeat < 1 || deltaGram.rows() != inputGram.rows() * rowRepeat
+                || deltaGram.cols() != inputGram.cols() * colRepeat) {
+            throw new IllegalArgumentException("ntkLayerAccumulate: delta Gram " + deltaGram.shape()
+                    + " is not the input Gram " + inputGram.shape() + " repeated " + rowRepeat + "×" + colRepeat);
+        }
+        Nd4jFused.ntkLayerAccumulate(md, mi, rowRepeat, colRepeat, inputScale, biasVariance, ma);
+    }
+
+    /** Overrides the host-copying default: reads the diagonal in place. */
+    @Override
+    public double trace(Tensor a) {
+        INDArray m = arr(a);
+        Checks.requireShape("trace", a, a.cols(), a.cols());
+        return Nd4jFused.trace(m);
+    }
+
+    /** Overrides the default's host identity: writes the diagonal in place. */
+    @Override
+    public void addToDiagonal(double shift, Tensor a) {
+        INDArray m = arr(a);
+        Checks.requireShape("addToDiagonal", a, a.cols(), a.cols());
+        Nd4jFused.addToDiagonal(shift, m);
+    }
+
+    /** Overrides the host-copying default with a native copy. */
+    @Override
+    public Tensor reshape(Tensor t, int rows, int cols) {
+        INDArray src = arr(t);
+        if ((long) rows * cols != t.size() || rows < 1 || cols < 1) {
+            throw new IllegalArgumentException("reshape: cannot view " + t.shape() + " as " + rows + "×" + cols);
+        }
+        INDArray out = Nd4jMemory.zeros(rows, cols, t.dtype());
+        Nd4jMemory.copyBytes(src.data().addressPointer(), 0, out.data().addressPointer(), 0,
+                t.size() * t.dtype().bytes());
+        return wrap(out, t.dtype());
+    }
+
     // ---------------------------------------------------------------------------------- linear algebra
 
     @Override
     public void choleskySolve(Tensor a, Tensor b, Tensor out) {
-        Nd4jLinalg.choleskySolve(this, a, b, out);
+        Nd4jLinalg.choleskySolve(this, a, b, out, false);
+    }
+
+    /** Overrides the copying default: LAPACK factors A in its own buffer. */
+    @Override
+    public void choleskySolveInPlace(Tensor a, Tensor b, Tensor out) {
+        Nd4jLinalg.choleskySolve(this, a, b, out, true);
     }
 
     @Override
     public void luSolve(Tensor a, Tensor b, Tensor out) {
-        Nd4jLinalg.luSolve(this, a, b, out);
+        Nd4jLinalg.luSolve(this, a, b, out, false);
+    }
+
+    /** Overrides the copying default: LAPACK factors A in its own buffer. */
+    @Override
+    public void luSolveInPlace(Tensor a, Tensor b, Tensor out) {
+        Nd4jLinalg.luSolve(this, a, b, out, true);
     }
 
     @Override
@@ -342,7 +400,9 @@ public final class Nd4jBackend implements Backend {
 
     @Override
     public void close() {
-        // tensors own their memory; ND4J's native state is per process and stays loaded
+        // tensors own their memory; ND4J's native state is per process and stays loaded; the kept large
+        // buffers are given back
+        Nd4jBufferPool.drain();
     }
 
     @Override

@@ -9,20 +9,21 @@ import org.ntk4j.tensor.DType;
 import org.ntk4j.tensor.Tensor;
 
 /**
- * The dense solvers of {@link Nd4jBackend}: LAPACK's Cholesky, LU and symmetric eigen routines on
- * temporary copies, which are freed before the call returns, whatever happens.
+ * The dense solvers of {@link Nd4jBackend}: LAPACK's Cholesky, LU and symmetric eigen routines, on the
+ * matrix's own buffer for the in-place solvers and otherwise on temporary copies, which are freed before the
+ * call returns, whatever happens.
  */
 final class Nd4jLinalg {
 
     private Nd4jLinalg() {
     }
 
-    static void choleskySolve(Nd4jBackend backend, Tensor a, Tensor b, Tensor out) {
+    static void choleskySolve(Nd4jBackend backend, Tensor a, Tensor b, Tensor out, boolean inPlace) {
         INDArray ma = backend.arr(a);
         INDArray mb = backend.arr(b);
         INDArray mo = backend.arr(out);
         Checks.requireSquareSystem("choleskySolve", a, b, out);
-        INDArray factor = Nd4jMemory.copy(ma);
+        INDArray factor = inPlace ? ma : Nd4jMemory.copy(ma);
         try {
             int info = Nd4jNative.potrf(factor);
             if (info > 0) {
@@ -33,9 +34,11 @@ final class Nd4jLinalg {
             if (mo != mb) {
                 Nd4jNative.copy(mb, mo);
             }
-            requireOk("choleskySolve", "potrs", Nd4jNative.potrs(factor, mo));
+            Nd4jNative.potrs(factor, mo);
         } finally {
-            Nd4jMemory.free(factor);
+            if (!inPlace) {
+                Nd4jMemory.free(factor);
+            }
         }
         if (!allFinite(mo)) {
             throw new NotPositiveDefiniteException("choleskySolve: the " + a.shape()
@@ -43,12 +46,12 @@ final class Nd4jLinalg {
         }
     }
 
-    static void luSolve(Nd4jBackend backend, Tensor a, Tensor b, Tensor out) {
+    static void luSolve(Nd4jBackend backend, Tensor a, Tensor b, Tensor out, boolean inPlace) {
         INDArray ma = backend.arr(a);
         INDArray mb = backend.arr(b);
         INDArray mo = backend.arr(out);
         Checks.requireSquareSystem("luSolve", a, b, out);
-        INDArray lu = Nd4jMemory.copy(ma);
+        INDArray lu = inPlace ? ma : Nd4jMemory.copy(ma);
         INDArray x = mo == mb ? Nd4jMemory.copy(mb) : mo;
         try {
             if (x != mb) {
@@ -64,7 +67,9 @@ final class Nd4jLinalg {
                 Nd4jNative.copy(x, mo);
             }
         } finally {
-            Nd4jMemory.free(lu);
+            if (!inPlace) {
+                Nd4jMemory.free(lu);
+            }
             if (x != mo) {
                 Nd4jMemory.free(x);
             }

@@ -13,7 +13,8 @@ import org.ntk4j.tensor.DType;
 /**
  * Allocation and release of the backend's off-heap arrays. Every array is made outside any ND4J workspace
  * (even if the application has one open on this thread), so that its lifetime is exactly that of its tensor
- * or of the try-block of a temporary, and is freed explicitly rather than by the garbage collector.
+ * or of the try-block of a temporary, and is freed explicitly rather than by the garbage collector. Large
+ * buffers are freed into {@link Nd4jBufferPool}, which hands them out again.
  */
 final class Nd4jMemory {
 
@@ -49,8 +50,24 @@ final class Nd4jMemory {
      */
     @SuppressWarnings("try") // the workspace scope only has to be open while the array is made
     static INDArray zeros(int rows, int cols, DType dtype) {
+        DataBuffer kept = Nd4jBufferPool.take(dataType(dtype), (long) rows * cols);
+        if (kept != null) {
+            Pointer.memset(kept.addressPointer(), 0, kept.length() * kept.dataType().width());
+            return reuse(kept, rows, cols);
+        }
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             return counted(Nd4j.zeros(dataType(dtype), rows, cols));
+        }
+    }
+
+    /** A new array on a buffer from {@link Nd4jBufferPool}. */
+    @SuppressWarnings("try") // the workspace scope only has to be open while the array is made
+    private static INDArray reuse(DataBuffer kept, long rows, long cols) {
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return counted(Nd4j.create(kept, rows, cols));
+        } catch (RuntimeException e) {
+            kept.destroy();
+            throw e;
         }
     }
 
@@ -73,6 +90,12 @@ final class Nd4jMemory {
      */
     @SuppressWarnings("try") // the workspace scope only has to be open while the array is made
     static INDArray copy(INDArray a) {
+        DataBuffer kept = Nd4jBufferPool.take(a.dataType(), a.length());
+        if (kept != null) {
+            INDArray out = reuse(kept, a.rows(), a.columns());
+            copyBytes(a.data().addressPointer(), 0, out.data().addressPointer(), 0, a.length() * a.dataType().width());
+            return out;
+        }
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             return counted(a.dup('c'));
         }
@@ -128,6 +151,11 @@ final class Nd4jMemory {
             return;
         }
         LIVE_BYTES.addAndGet(-a.length() * a.dataType().width());
+        DataBuffer d0 = a.data();
+        if (d0.length() * d0.dataType().width() >= Nd4jBufferPool.MIN_BYTES && !d0.wasClosed() && !a.isView()) {
+            Nd4jBufferPool.give(d0);
+            return;
+        }
         if (a.closeable()) {
             a.close();
         } else {

@@ -23,6 +23,12 @@ final class Nd4jNative {
     private static final int NO_TRANS = openblas.CblasNoTrans;
     private static final int TRANS = openblas.CblasTrans;
     private static final int LAPACK_ROW_MAJOR = openblas.LAPACK_ROW_MAJOR;
+    private static final int LAPACK_COL_MAJOR = openblas.LAPACK_COL_MAJOR;
+    private static final int LEFT = openblas.CblasLeft;
+    private static final int LOWER = openblas.CblasLower;
+    private static final int UPPER = openblas.CblasUpper;
+    private static final int UNIT = openblas.CblasUnit;
+    private static final int NON_UNIT = openblas.CblasNonUnit;
 
     private Nd4jNative() {
     }
@@ -134,7 +140,9 @@ final class Nd4jNative {
     }
 
     /**
-     * Cholesky factorization in place (LAPACK {@code potrf}, lower triangle, row-major).
+     * Cholesky factorization in place: on return the lower triangle holds L with A = L·Lᵀ (the upper triangle
+     * is not touched). LAPACK {@code potrf} is called column-major with the upper triangle, which is the same
+     * storage as the row-major lower triangle of a symmetric matrix, so LAPACKE transposes nothing.
      *
      * @param a n×n, modified: its lower triangle becomes L
      * @return LAPACK's info: 0 on success, i &gt; 0 when the leading minor of order i is not positive
@@ -145,69 +153,101 @@ final class Nd4jNative {
 
     private static int potrfHere(INDArray a) {
         int n = a.rows();
-        return isDouble(a) ? openblas.LAPACKE_dpotrf(LAPACK_ROW_MAJOR, (byte) 'L', n, d(a), n)
-                : openblas.LAPACKE_spotrf(LAPACK_ROW_MAJOR, (byte) 'L', n, f(a), n);
+        return isDouble(a) ? openblas.LAPACKE_dpotrf(LAPACK_COL_MAJOR, (byte) 'U', n, d(a), n)
+                : openblas.LAPACKE_spotrf(LAPACK_COL_MAJOR, (byte) 'U', n, f(a), n);
     }
 
     /**
-     * Solves with a Cholesky factor (LAPACK {@code potrs}).
+     * Solves with a Cholesky factor from {@link #potrf}: L·y = B, then Lᵀ·X = y, by two triangular solves on
+     * the row-major buffers (no copies).
      *
-     * @param l n×n from {@link #potrf} (not modified)
+     * @param l n×n whose lower triangle is L (not modified)
      * @param b n×k right-hand sides, modified: the solution
-     * @return LAPACK's info
      */
-    static int potrs(INDArray l, INDArray b) {
-        return Nd4jLapackThread.call(() -> potrsHere(l, b));
+    static void potrs(INDArray l, INDArray b) {
+        trsm(l, b, LOWER, NO_TRANS, NON_UNIT);
+        trsm(l, b, LOWER, TRANS, NON_UNIT);
     }
 
-    private static int potrsHere(INDArray l, INDArray b) {
-        int n = l.rows();
+    /** B ← op(T)⁻¹·B for the triangle {@code uplo} of the row-major n×n T, row-major n×k B. */
+    private static void trsm(INDArray t, INDArray b, int uplo, int trans, int diag) {
+        int n = t.rows();
         int k = b.columns();
-        return isDouble(l) ? openblas.LAPACKE_dpotrs(LAPACK_ROW_MAJOR, (byte) 'L', n, k, d(l), n, d(b), k)
-                : openblas.LAPACKE_spotrs(LAPACK_ROW_MAJOR, (byte) 'L', n, k, f(l), n, f(b), k);
+        if (isDouble(t)) {
+            openblas.cblas_dtrsm(ROW_MAJOR, LEFT, uplo, trans, diag, n, k, 1, d(t), n, d(b), k);
+        } else {
+            openblas.cblas_strsm(ROW_MAJOR, LEFT, uplo, trans, diag, n, k, 1, f(t), n, f(b), k);
+        }
     }
 
     /**
-     * LU factorization with partial pivoting in place, its reciprocal condition number, and the solve.
+     * LU factorization with partial pivoting in place, its reciprocal condition number, and the solve, with no
+     * copy of A. LAPACK {@code getrf} runs column-major on the row-major buffer, i.e. on Aᵀ = P·L·U; then
+     * A = Uᵀ·Lᵀ·Pᵀ, and X = P·Lᵀ⁻¹·Uᵀ⁻¹·B by two row-major triangular solves (Uᵀ is the buffer's lower
+     * triangle, Lᵀ its unit upper one) and the row interchanges in reverse order. The condition number of Aᵀ in
+     * the ∞-norm is that of A in the 1-norm.
      *
-     * @param a n×n, modified: its LU factors
+     * @param a n×n, modified: the LU factors of Aᵀ
      * @param b n×k right-hand sides, modified: the solution, unless the matrix is singular
      * @return the reciprocal 1-norm condition estimate; 0 when a pivot is exactly zero (b then untouched)
      */
     static double luSolve(INDArray a, INDArray b) {
-        return Nd4jLapackThread.call(() -> luSolveHere(a, b));
+        int n = a.rows();
+        int[] pivots = new int[n];
+        double rcond = Nd4jLapackThread.call(() -> luFactorHere(a, pivots));
+        if (rcond == 0) {
+            return 0;
+        }
+        trsm(a, b, LOWER, NO_TRANS, NON_UNIT);
+        trsm(a, b, UPPER, NO_TRANS, UNIT);
+        unpivot(b, pivots);
+        return rcond;
     }
 
-    private static double luSolveHere(INDArray a, INDArray b) {
+    private static double luFactorHere(INDArray a, int[] pivots) {
         int n = a.rows();
-        int k = b.columns();
         try (IntPointer ipiv = new IntPointer(n)) {
+            double rcond;
             if (isDouble(a)) {
                 DoublePointer pa = d(a);
-                double norm = openblas.LAPACKE_dlange(LAPACK_ROW_MAJOR, (byte) '1', n, n, pa, n);
-                if (openblas.LAPACKE_dgetrf(LAPACK_ROW_MAJOR, n, n, pa, n, ipiv) != 0) {
+                double norm = openblas.LAPACKE_dlange(LAPACK_COL_MAJOR, (byte) 'I', n, n, pa, n);
+                if (openblas.LAPACKE_dgetrf(LAPACK_COL_MAJOR, n, n, pa, n, ipiv) != 0) {
                     return 0;
                 }
-                double rcond;
                 try (DoublePointer r = new DoublePointer(1)) {
-                    openblas.LAPACKE_dgecon(LAPACK_ROW_MAJOR, (byte) '1', n, pa, n, norm, r);
+                    openblas.LAPACKE_dgecon(LAPACK_COL_MAJOR, (byte) 'I', n, pa, n, norm, r);
                     rcond = r.get();
                 }
-                openblas.LAPACKE_dgetrs(LAPACK_ROW_MAJOR, (byte) 'N', n, k, pa, n, ipiv, d(b), k);
-                return rcond;
+            } else {
+                FloatPointer pa = f(a);
+                float norm = openblas.LAPACKE_slange(LAPACK_COL_MAJOR, (byte) 'I', n, n, pa, n);
+                if (openblas.LAPACKE_sgetrf(LAPACK_COL_MAJOR, n, n, pa, n, ipiv) != 0) {
+                    return 0;
+                }
+                try (FloatPointer r = new FloatPointer(1)) {
+                    openblas.LAPACKE_sgecon(LAPACK_COL_MAJOR, (byte) 'I', n, pa, n, norm, r);
+                    rcond = r.get();
+                }
             }
-            FloatPointer pa = f(a);
-            float norm = openblas.LAPACKE_slange(LAPACK_ROW_MAJOR, (byte) '1', n, n, pa, n);
-            if (openblas.LAPACKE_sgetrf(LAPACK_ROW_MAJOR, n, n, pa, n, ipiv) != 0) {
-                return 0;
-            }
-            double rcond;
-            try (FloatPointer r = new FloatPointer(1)) {
-                openblas.LAPACKE_sgecon(LAPACK_ROW_MAJOR, (byte) '1', n, pa, n, norm, r);
-                rcond = r.get();
-            }
-            openblas.LAPACKE_sgetrs(LAPACK_ROW_MAJOR, (byte) 'N', n, k, pa, n, ipiv, f(b), k);
+            ipiv.get(pivots);
             return rcond;
+        }
+    }
+
+    /** B ← P·B: LAPACK's (1-based) row interchanges i ↔ ipiv[i], applied from the last to the first. */
+    private static void unpivot(INDArray b, int[] pivots) {
+        int k = b.columns();
+        long bytes = (long) k * (isDouble(b) ? Double.BYTES : Float.BYTES);
+        org.bytedeco.javacpp.Pointer p = b.data().addressPointer();
+        try (org.bytedeco.javacpp.BytePointer tmp = new org.bytedeco.javacpp.BytePointer(bytes)) {
+            for (int i = pivots.length - 1; i >= 0; i--) {
+                int j = pivots[i] - 1;
+                if (j != i) {
+                    Nd4jMemory.copyBytes(p, i * bytes, tmp, 0, bytes);
+                    Nd4jMemory.copyBytes(p, j * bytes, p, i * bytes, bytes);
+                    Nd4jMemory.copyBytes(tmp, 0, p, j * bytes, bytes);
+                }
+            }
         }
     }
 

@@ -1,0 +1,122 @@
+package org.ntk4j.backend.nd4j;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.util.stream.IntStream;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The fused composites of {@link Nd4jBackend}: single passes over the off-heap buffers where the ops ND4J
+ * offers would take several passes, gathers or transposes. Large passes are split by rows over the common
+ * fork–join pool.
+ */
+final class Nd4jFused {
+
+    /** Passes over at least this many elements run in parallel. */
+    private static final long PARALLEL_ELEMENTS = 1 << 18;
+
+    private Nd4jFused() {
+    }
+
+    /**
+     * acc[r][c] += dg[r][c]·(scale·ig[r / rr][c / cr] + shift), in one pass.
+     *
+     * @param dg the delta Gram (not modified)
+     * @param ig the input Gram (not modified)
+     * @param rr rows of dg per row of ig
+     * @param cr columns of dg per column of ig
+     * @param scale factor on ig
+     * @param shift constant added to the scaled ig
+     * @param acc modified
+     */
+    static void ntkLayerAccumulate(INDArray dg, INDArray ig, int rr, int cr, double scale, double shift,
+                                   INDArray acc) {
+        int rows = acc.rows();
+        int cols = acc.columns();
+        int n2 = ig.columns();
+        boolean dbl = acc.dataType() == DataType.DOUBLE;
+        IntStream range = IntStream.range(0, rows);
+        if ((long) rows * cols >= PARALLEL_ELEMENTS) {
+            range = range.parallel();
+        }
+        if (dbl) {
+            DoubleBuffer d = dg.data().asNioDouble();
+            DoubleBuffer g = ig.data().asNioDouble();
+            DoubleBuffer a = acc.data().asNioDouble();
+            range.forEach(r -> {
+                int gi = (r / rr) * n2;
+                int row = r * cols;
+                for (int j = 0; j < n2; j++) {
+                    double v = scale * g.get(gi + j) + shift;
+                    int c0 = row + j * cr;
+                    for (int q = c0; q < c0 + cr; q++) {
+                        a.put(q, a.get(q) + d.get(q) * v);
+                    }
+                }
+            });
+        } else {
+            FloatBuffer d = dg.data().asNioFloat();
+            FloatBuffer g = ig.data().asNioFloat();
+            FloatBuffer a = acc.data().asNioFloat();
+            float fs = (float) scale;
+            float fb = (float) shift;
+            range.forEach(r -> {
+                int gi = (r / rr) * n2;
+                int row = r * cols;
+                for (int j = 0; j < n2; j++) {
+                    float v = fs * g.get(gi + j) + fb;
+                    int c0 = row + j * cr;
+                    for (int q = c0; q < c0 + cr; q++) {
+                        a.put(q, a.get(q) + d.get(q) * v);
+                    }
+                }
+            });
+        }
+    }
+
+    /**
+     * @param a a square array (not modified)
+     * @return the sum of its diagonal, in double precision
+     */
+    static double trace(INDArray a) {
+        int n = a.rows();
+        double s = 0;
+        if (a.dataType() == DataType.DOUBLE) {
+            DoubleBuffer d = a.data().asNioDouble();
+            for (int i = 0; i < n; i++) {
+                s += d.get(i * (n + 1));
+            }
+        } else {
+            FloatBuffer f = a.data().asNioFloat();
+            for (int i = 0; i < n; i++) {
+                s += f.get(i * (n + 1));
+            }
+        }
+        return s;
+    }
+
+    /**
+     * a ← a + shift·I.
+     *
+     * @param shift the value added to the diagonal
+     * @param a a square array, modified
+     */
+    static void addToDiagonal(double shift, INDArray a) {
+        int n = a.rows();
+        if (a.dataType() == DataType.DOUBLE) {
+            DoubleBuffer d = a.data().asNioDouble();
+            for (int i = 0; i < n; i++) {
+                int k = i * (n + 1);
+                d.put(k, d.get(k) + shift);
+            }
+        } else {
+            FloatBuffer f = a.data().asNioFloat();
+            float s = (float) shift;
+            for (int i = 0; i < n; i++) {
+                int k = i * (n + 1);
+                f.put(k, f.get(k) + s);
+            }
+        }
+    }
+}
