@@ -14,7 +14,8 @@ import org.ntk4j.tensor.TensorScope;
  * The predictions of an infinitely wide network trained by gradient descent on MSE (outputs 0 at t = 0), at
  * several times and for the NNGP, the NTK or both, in one pass and without holding the test kernel:
  * <ol>
- *   <li>the train-train kernels are computed on the backend in blocks of rows (one recursion gives both);</li>
+ *   <li>the train-train kernels are computed on the backend (one recursion gives both), in blocks of rows
+ *       when they are large;</li>
  *   <li>each kernel's test weights β_t are solved ({@link GradientDescentMse#testWeights}: a Cholesky solve
  *       alone when only t = ∞ is asked for, the eigendecomposition only for finite times);</li>
  *   <li>the test-train kernels are streamed in blocks of rows, each block multiplied at once by the weights of
@@ -23,6 +24,9 @@ import org.ntk4j.tensor.TensorScope;
  * Instances are immutable.
  */
 public final class AnalyticPredictor {
+
+    /** The train-train kernels are computed in blocks of up to this many elements (or blockRows rows, if more). */
+    private static final int TRAIN_BLOCK_ELEMENTS = 1 << 25;
 
     private final AnalyticNtk kernel;
     private final double learningRate;
@@ -115,7 +119,8 @@ public final class AnalyticPredictor {
             for (int i = 0; i < kernels.size(); i++) {
                 parts.add(new ArrayList<>());
             }
-            kernel.computeRows(backend, xTrain, null, blockRows, (r0, block) -> {
+            int trainRows = Math.max(blockRows, TRAIN_BLOCK_ELEMENTS / Math.max(1, n));
+            kernel.computeRows(backend, xTrain, null, trainRows, (r0, block) -> {
                 for (int i = 0; i < kernels.size(); i++) {
                     parts.get(i).add(pick(block, kernels.get(i)));
                 }
@@ -138,8 +143,7 @@ public final class AnalyticPredictor {
                         t.close();
                     }
                 });
-                try (GradientDescentMse gd = GradientDescentMse.of(backend, full, yTrain, learningRate, diagReg)) {
-                    full.close();
+                try (GradientDescentMse gd = GradientDescentMse.adopting(backend, full, yTrain, learningRate, diagReg)) {
                     List<Tensor> w = gd.testWeights(times, null);
                     List<Tensor> rows = new ArrayList<>();
                     for (Tensor wt : w) {

@@ -59,6 +59,26 @@ public final class GradientDescentMse implements AutoCloseable {
      */
     public static GradientDescentMse of(Backend backend, Tensor kTrainTrain, Tensor yTrain, double learningRate,
                                         double diagReg) {
+        return make(backend, kTrainTrain, yTrain, learningRate, diagReg, false);
+    }
+
+    /**
+     * Like {@link #of}, but regularizes the kernel in place and keeps it, without a copy.
+     *
+     * @param backend the backend of the tensors
+     * @param kTrainTrain n_k×n_k symmetric kernel (modified: the predictor owns it from now on)
+     * @param yTrain n_k×k targets (not modified, copied)
+     * @param learningRate η &gt; 0
+     * @param diagReg the regularizer relative to the mean trace, ≥ 0
+     * @return the predictor; closing it closes the kernel
+     */
+    static GradientDescentMse adopting(Backend backend, Tensor kTrainTrain, Tensor yTrain, double learningRate,
+                                       double diagReg) {
+        return make(backend, kTrainTrain, yTrain, learningRate, diagReg, true);
+    }
+
+    private static GradientDescentMse make(Backend backend, Tensor kTrainTrain, Tensor yTrain, double learningRate,
+                                           double diagReg, boolean inPlace) {
         Regularized.requireSquare(kTrainTrain, "the train-train kernel");
         if (yTrain.rows() != kTrainTrain.rows()) {
             throw new IllegalArgumentException("targets have " + yTrain.rows() + " rows (" + yTrain.shape()
@@ -68,9 +88,10 @@ public final class GradientDescentMse implements AutoCloseable {
             throw new IllegalArgumentException("learning rate must be finite and > 0, got " + learningRate);
         }
         try (TensorScope scope = backend.scope()) {
-            Tensor k = Regularized.shifted(backend, kTrainTrain, diagReg, new double[1]);
+            Tensor k = inPlace ? Regularized.shiftInPlace(backend, kTrainTrain, diagReg, new double[1])
+                    : Regularized.shifted(backend, kTrainTrain, diagReg, new double[1]);
             Tensor y = backend.copy(yTrain);
-            return new GradientDescentMse(backend, scope.keep(k), scope.keep(y), learningRate);
+            return new GradientDescentMse(backend, inPlace ? k : scope.keep(k), scope.keep(y), learningRate);
         }
     }
 
