@@ -160,12 +160,61 @@ public final class AnalyticNtk {
         }
         Kernels out;
         try (TensorScope scope = backend.scope()) {
-            Kernels k = recurse(backend, x1, other);
+            Operand a = operand(backend, x1);
+            Kernels k = recurse(backend, a, x2 == null ? a : operand(backend, other));
             out = new Kernels(scope.keep(k.nngp()), scope.keep(k.ntk()));
         }
         KernelTiming.record(registry, listener, KIND, backend.name(), x1.rows(), other.rows(), System.nanoTime() - t0,
                 KernelTiming.gemm(x1.rows(), other.rows(), x1.cols()));
         return out;
+    }
+
+    /** Receives the kernels of one block of rows. */
+    @FunctionalInterface
+    public interface RowBlockSink {
+        /**
+         * @param firstRow the index in X1 of the block's first row
+         * @param block the block's rows of both kernels, rows×N2; they belong to the sink (close them when done,
+         *              or leave them to the current scope)
+         */
+        void accept(int firstRow, Kernels block);
+    }
+
+    /**
+     * Both kernels of X1 against X2, in blocks of rows of X1, each computed on the backend and handed to the sink
+     * (GEMM-sized products, no copies to the host). Equal to the rows of {@link #compute}. The variances of both
+     * inputs are computed once.
+     *
+     * @param backend the backend
+     * @param x1 N1×d inputs (not modified)
+     * @param x2 N2×d inputs, or {@code null} for X1 itself (not modified)
+     * @param blockRows rows per block, ≥ 1
+     * @param sink told every block, in order
+     */
+    public void computeRows(Backend backend, Tensor x1, Tensor x2, int blockRows, RowBlockSink sink) {
+        if (blockRows < 1) {
+            throw new IllegalArgumentException("block rows must be ≥ 1, got " + blockRows);
+        }
+        long t0 = System.nanoTime();
+        Tensor other = x2 == null ? x1 : x2;
+        if (other.cols() != x1.cols()) {
+            throw new IllegalArgumentException("analytic kernel: inputs have " + x1.cols() + " and " + other.cols()
+                    + " columns (" + x1.shape() + ", " + other.shape() + ")");
+        }
+        int n1 = x1.rows();
+        Operand a = operand(backend, x1);
+        Operand b = x2 == null ? a : operand(backend, other);
+        for (int r0 = 0; r0 < n1; r0 += blockRows) {
+            int r1 = Math.min(n1, r0 + blockRows);
+            Kernels k;
+            try (TensorScope scope = backend.scope()) {
+                Kernels block = recurse(backend, r0 == 0 && r1 == n1 ? a : a.rows(backend, r0, r1), b);
+                k = new Kernels(scope.keep(block.nngp()), scope.keep(block.ntk()));
+            }
+            sink.accept(r0, k);
+        }
+        KernelTiming.record(registry, listener, KIND, backend.name(), n1, other.rows(), System.nanoTime() - t0,
+                KernelTiming.gemm(n1, other.rows(), x1.cols()));
     }
 
     /**
@@ -196,19 +245,23 @@ public final class AnalyticNtk {
         double[] nngp = new double[n1 * n2];
         double[] ntk = new double[n1 * n2];
         int done = 0;
-        for (int i = 0; i < t1; i++) {
-            int r0 = i * batchSize;
-            int r1 = Math.min(n1, r0 + batchSize);
-            for (int j = symmetric ? i : 0; j < t2; j++) {
-                int c0 = j * batchSize;
-                int c1 = Math.min(n2, c0 + batchSize);
-                try (TensorScope scope = backend.scope()) {
-                    Kernels k = recurse(backend, rows(backend, x1, r0, r1), rows(backend, other, c0, c1));
-                    boolean mirror = symmetric && j != i;
-                    place(backend.toHost(k.nngp()), nngp, r0, r1, c0, c1, n2, mirror);
-                    place(backend.toHost(k.ntk()), ntk, r0, r1, c0, c1, n2, mirror);
+        try (TensorScope outer = backend.scope()) {
+            Operand a = operand(backend, x1);
+            Operand b = symmetric ? a : operand(backend, other);
+            for (int i = 0; i < t1; i++) {
+                int r0 = i * batchSize;
+                int r1 = Math.min(n1, r0 + batchSize);
+                for (int j = symmetric ? i : 0; j < t2; j++) {
+                    int c0 = j * batchSize;
+                    int c1 = Math.min(n2, c0 + batchSize);
+                    try (TensorScope scope = backend.scope()) {
+                        Kernels k = recurse(backend, a.rows(backend, r0, r1), b.rows(backend, c0, c1));
+                        boolean mirror = symmetric && j != i;
+                        place(backend.toHost(k.nngp()), nngp, r0, r1, c0, c1, n2, mirror);
+                        place(backend.toHost(k.ntk()), ntk, r0, r1, c0, c1, n2, mirror);
+                    }
+                    progress.tileDone(++done, total);
                 }
-                progress.tileDone(++done, total);
             }
         }
         KernelTiming.record(registry, listener, KIND, backend.name(), n1, n2, System.nanoTime() - t0,
@@ -229,78 +282,80 @@ public final class AnalyticNtk {
         }
     }
 
-    private static Tensor rows(Backend be, Tensor x, int from, int to) {
-        int[] idx = new int[to - from];
-        for (int i = 0; i < idx.length; i++) {
-            idx[i] = from + i;
+    /**
+     * Inputs with the variances q = Σ(x, x) after every dense layer but the last, computed once on the host
+     * (O(N) values per layer) and reused by every block.
+     */
+    private record Operand(Tensor x, double[][] q) {
+        Operand rows(Backend be, int from, int to) {
+            int[] idx = new int[to - from];
+            for (int i = 0; i < idx.length; i++) {
+                idx[i] = from + i;
+            }
+            double[][] part = new double[q.length][];
+            for (int l = 0; l < q.length; l++) {
+                part[l] = java.util.Arrays.copyOfRange(q[l], from, to);
+            }
+            return new Operand(be.gatherRows(x, idx), part);
         }
-        return be.gatherRows(x, idx);
     }
 
-    /** The recursion; tensors it makes belong to the caller's scope. */
-    private Kernels recurse(Backend be, Tensor x1, Tensor x2) {
-        DType dt = x1.dtype();
-        int n1 = x1.rows();
-        int n2 = x2.rows();
-        double d = x1.cols();
-        Tensor sigma = be.zeros(n1, n2, dt);
-        be.gemm(1 / d, x1, false, x2, true, 0, sigma);
-        double[] q1 = diag(be, x1, d);
-        double[] q2 = diag(be, x2, d);
-        Tensor theta = null;
-        Tensor k = be.zeros(n1, n2, dt);
-        Tensor kdot = be.zeros(n1, n2, dt);
+    private Operand operand(Backend be, Tensor x) {
+        double d = x.cols();
+        double[] q;
+        try (Tensor sq = be.zeros(x.rows(), 1, x.dtype())) {
+            be.rowSumsOfSquares(x, sq);
+            q = be.toHost(sq);
+        }
         double sw2 = sigmaW * sigmaW;
         double sb2 = sigmaB * sigmaB;
+        double[][] qs = new double[depth - 1][];
         double[] pair = new double[2];
-        for (int l = 0; l < depth; l++) {
-            if (l > 0) {
-                try (Tensor tq1 = be.fromHost(q1, n1, 1, dt); Tensor tq2 = be.fromHost(q2, n2, 1, dt)) {
+        for (int l = 0; l < depth - 1; l++) {
+            for (int i = 0; i < q.length; i++) {
+                double v = l == 0 ? q[i] / d : dualDiagonal(qs[l - 1][i], pair);
+                q[i] = sw2 * v + sb2;
+            }
+            qs[l] = q.clone();
+        }
+        return new Operand(x, qs);
+    }
+
+    private double dualDiagonal(double q, double[] pair) {
+        ActivationDuals.dual(activation, q, q, q, pair);
+        return pair[0];
+    }
+
+    /** The recursion on the backend; tensors it makes belong to the caller's scope. */
+    private Kernels recurse(Backend be, Operand a, Operand b) {
+        DType dt = a.x().dtype();
+        int n1 = a.x().rows();
+        int n2 = b.x().rows();
+        Tensor sigma = be.zeros(n1, n2, dt);
+        be.gemm(1.0 / a.x().cols(), a.x(), false, b.x(), true, 0, sigma);
+        double sw2 = sigmaW * sigmaW;
+        double sb2 = sigmaB * sigmaB;
+        be.affine(sw2, sigma, sb2, sigma);
+        Tensor theta = be.copy(sigma);
+        if (depth > 1) {
+            Tensor k = be.zeros(n1, n2, dt);
+            Tensor kdot = be.zeros(n1, n2, dt);
+            for (int l = 1; l < depth; l++) {
+                try (Tensor tq1 = be.fromHost(a.q()[l - 1], n1, 1, dt);
+                     Tensor tq2 = be.fromHost(b.q()[l - 1], n2, 1, dt)) {
                     be.dualMap(activation, sigma, tq1, tq2, k, kdot);
                 }
                 be.hadamard(theta, kdot, theta);
                 Tensor swap = sigma;
                 sigma = k;
                 k = swap;
-                q1 = dualDiag(q1, pair);
-                q2 = dualDiag(q2, pair);
-            }
-            be.affine(sw2, sigma, sb2, sigma);
-            if (theta == null) {
-                theta = be.copy(sigma);
-            } else {
+                be.affine(sw2, sigma, sb2, sigma);
                 be.axpby(1, sigma, sw2, theta, theta);
             }
-            for (int i = 0; i < q1.length; i++) {
-                q1[i] = sw2 * q1[i] + sb2;
-            }
-            for (int i = 0; i < q2.length; i++) {
-                q2[i] = sw2 * q2[i] + sb2;
-            }
+            k.close();
+            kdot.close();
         }
-        k.close();
-        kdot.close();
         return new Kernels(sigma, theta);
-    }
-
-    private static double[] diag(Backend be, Tensor x, double d) {
-        try (Tensor sq = be.zeros(x.rows(), 1, x.dtype())) {
-            be.rowSumsOfSquares(x, sq);
-            double[] q = be.toHost(sq);
-            for (int i = 0; i < q.length; i++) {
-                q[i] /= d;
-            }
-            return q;
-        }
-    }
-
-    private double[] dualDiag(double[] q, double[] pair) {
-        double[] out = new double[q.length];
-        for (int i = 0; i < q.length; i++) {
-            ActivationDuals.dual(activation, q[i], q[i], q[i], pair);
-            out[i] = pair[0];
-        }
-        return out;
     }
 
     @Override

@@ -19,8 +19,10 @@ import org.ntk4j.tensor.TensorScope;
  *   t = ∞:  f_x    = f_x,0 + Θ_xX·(Θ + reg·I)⁻¹·(y − f₀)   (Cholesky), f = y on the training set
  * </pre>
  *
- * The eigendecomposition is computed once, in {@link #of}, and reused for every t; negative eigenvalues
- * (rounding) are treated as 0, as neural-tangents does. The regularizer is {@code diagReg} times the mean
+ * t = ∞ alone needs one Cholesky solve and no eigendecomposition. The eigendecomposition is computed on
+ * the first finite time asked for and reused for every later t; negative eigenvalues (rounding) are treated
+ * as 0, as neural-tangents does. Test predictions at every time are f_x,0 + Θ_xX·β_t with an n×k weight
+ * β_t ({@link #testWeights}), so that a test kernel too large to hold can be streamed in blocks of rows. The regularizer is {@code diagReg} times the mean
  * of Θ's diagonal (neural-tangents' default, {@code diag_reg_absolute_scale=False}).
  *
  * <p>Kernels come in either layout: a traced N×N kernel with N×O targets (the kernel acts on every output
@@ -32,26 +34,21 @@ public final class GradientDescentMse implements AutoCloseable {
     private final Backend be;
     private final Tensor kernel;
     private final Tensor y;
-    private final SymmetricEigen eigen;
-    private final double[] lambda;
     private final double learningRate;
     private final double normalization;
+    private SymmetricEigen eigen;
+    private double[] lambda;
 
-    private GradientDescentMse(Backend be, Tensor kernel, Tensor y, SymmetricEigen eigen, double learningRate) {
+    private GradientDescentMse(Backend be, Tensor kernel, Tensor y, double learningRate) {
         this.be = be;
         this.kernel = kernel;
         this.y = y;
-        this.eigen = eigen;
-        this.lambda = be.toHost(eigen.values());
-        for (int i = 0; i < lambda.length; i++) {
-            lambda[i] = Math.max(lambda[i], 0);
-        }
         this.learningRate = learningRate;
         this.normalization = y.size();
     }
 
     /**
-     * Decomposes the regularized train-train kernel.
+     * Regularizes and keeps the train-train kernel; nothing is decomposed until a time asks for it.
      *
      * @param backend the backend of the tensors
      * @param kTrainTrain n_k×n_k symmetric kernel (not modified, copied)
@@ -62,6 +59,26 @@ public final class GradientDescentMse implements AutoCloseable {
      */
     public static GradientDescentMse of(Backend backend, Tensor kTrainTrain, Tensor yTrain, double learningRate,
                                         double diagReg) {
+        return make(backend, kTrainTrain, yTrain, learningRate, diagReg, false);
+    }
+
+    /**
+     * Like {@link #of}, but regularizes the kernel in place and keeps it, without a copy.
+     *
+     * @param backend the backend of the tensors
+     * @param kTrainTrain n_k×n_k symmetric kernel (modified: the predictor owns it from now on)
+     * @param yTrain n_k×k targets (not modified, copied)
+     * @param learningRate η &gt; 0
+     * @param diagReg the regularizer relative to the mean trace, ≥ 0
+     * @return the predictor; closing it closes the kernel
+     */
+    static GradientDescentMse adopting(Backend backend, Tensor kTrainTrain, Tensor yTrain, double learningRate,
+                                       double diagReg) {
+        return make(backend, kTrainTrain, yTrain, learningRate, diagReg, true);
+    }
+
+    private static GradientDescentMse make(Backend backend, Tensor kTrainTrain, Tensor yTrain, double learningRate,
+                                           double diagReg, boolean inPlace) {
         Regularized.requireSquare(kTrainTrain, "the train-train kernel");
         if (yTrain.rows() != kTrainTrain.rows()) {
             throw new IllegalArgumentException("targets have " + yTrain.rows() + " rows (" + yTrain.shape()
@@ -71,20 +88,39 @@ public final class GradientDescentMse implements AutoCloseable {
             throw new IllegalArgumentException("learning rate must be finite and > 0, got " + learningRate);
         }
         try (TensorScope scope = backend.scope()) {
-            Tensor k = Regularized.shifted(backend, kTrainTrain, diagReg, new double[1]);
-            SymmetricEigen eig = backend.symmetricEigen(k);
+            Tensor k = inPlace ? Regularized.shiftInPlace(backend, kTrainTrain, diagReg, new double[1])
+                    : Regularized.shifted(backend, kTrainTrain, diagReg, new double[1]);
             Tensor y = backend.copy(yTrain);
-            scope.keep(k);
-            scope.keep(eig.values());
-            scope.keep(eig.vectors());
-            scope.keep(y);
-            return new GradientDescentMse(backend, k, y, eig, learningRate);
+            return new GradientDescentMse(backend, inPlace ? k : scope.keep(k), scope.keep(y), learningRate);
         }
     }
 
     /** @return the eigenvalues of the regularized kernel, ascending, negatives clipped to 0 (a copy) */
     public double[] eigenvalues() {
+        decompose();
         return lambda.clone();
+    }
+
+    /** @return whether the eigendecomposition has been computed (only finite times need it) */
+    public boolean decomposed() {
+        return eigen != null;
+    }
+
+    private void decompose() {
+        if (eigen != null) {
+            return;
+        }
+        try (TensorScope scope = be.scope()) {
+            SymmetricEigen e = be.symmetricEigen(kernel);
+            double[] l = be.toHost(e.values());
+            for (int i = 0; i < l.length; i++) {
+                l[i] = Math.max(l[i], 0);
+            }
+            scope.keep(e.values());
+            scope.keep(e.vectors());
+            eigen = e;
+            lambda = l;
+        }
     }
 
     /**
@@ -130,7 +166,7 @@ public final class GradientDescentMse implements AutoCloseable {
     }
 
     /**
-     * Predictions at many times, sharing the decomposition and the products that do not depend on t.
+     * Predictions at many times, sharing the solve, the decomposition and the products that do not depend on t.
      *
      * @param times training times, each ≥ 0 or +∞ (not modified)
      * @param fTrain0 n_k×k outputs on the training set at t = 0, or {@code null} for zeros (not modified)
@@ -149,62 +185,128 @@ public final class GradientDescentMse implements AutoCloseable {
         if (kTestTrain != null) {
             checkShape(fTest0, m, k, "fTest0");
         }
-        for (double t : times) {
-            if (!(t >= 0)) {
-                throw new IllegalArgumentException("prediction times must be ≥ 0 (or +∞), got " + t);
-            }
-        }
+        checkTimes(times);
+        decomposeFor(times);
         List<Prediction> out = new ArrayList<>();
         try (TensorScope scope = be.scope()) {
-            Tensor v = eigen.vectors();
-            Tensor r = be.zeros(n, k, y.dtype());
-            if (fTrain0 == null) {
-                be.scale(-1, y, r);
-            } else {
-                be.axpby(1, fTrain0, -1, y, r);
-            }
-            Tensor vtr = be.zeros(n, k, y.dtype());
-            be.gemm(1, v, true, r, false, 0, vtr);
-            Tensor kv = null;
-            if (kTestTrain != null) {
-                kv = be.zeros(m, n, y.dtype());
-                be.gemm(1, kTestTrain, false, v, false, 0, kv);
-            }
-            Tensor alphaInf = null;
+            Tensor r = residual(fTrain0);
+            Tensor vtr = projected(times, r);
+            Tensor[] alphaInf = new Tensor[1];
             for (double t : times) {
-                Tensor train = be.zeros(n, k, y.dtype());
-                Tensor scaled = be.zeros(n, k, y.dtype());
-                try (Tensor decay = factors(t, k, true)) {
-                    be.hadamard(decay, vtr, scaled);
-                }
-                be.gemm(1, v, false, scaled, false, 0, train);
-                be.axpby(1, train, 1, y, train);
+                Tensor train = scope.keep(trainAt(t, vtr));
                 Tensor test = null;
                 if (kTestTrain != null) {
                     test = be.zeros(m, k, y.dtype());
                     if (fTest0 != null) {
                         be.axpby(1, fTest0, 0, fTest0, test);
                     }
-                    if (t == Double.POSITIVE_INFINITY) {
-                        if (alphaInf == null) {
-                            alphaInf = be.zeros(n, k, y.dtype());
-                            be.choleskySolve(kernel, r, alphaInf);
-                        }
-                        be.gemm(-1, kTestTrain, false, alphaInf, false, 1, test);
-                    } else {
-                        try (Tensor grow = factors(t, k, false)) {
-                            be.hadamard(grow, vtr, scaled);
-                        }
-                        be.gemm(-1, kv, false, scaled, false, 1, test);
+                    try (Tensor w = weightAt(t, r, vtr, alphaInf)) {
+                        be.gemm(1, kTestTrain, false, w, false, 1, test);
                     }
                     scope.keep(test);
                 }
-                out.add(new Prediction(t, scope.keep(train), test));
+                out.add(new Prediction(t, train, test));
             }
         }
         return out;
     }
 
+    /**
+     * The test-set weights β_t: at every time t the test predictions are f_x,0 + Θ_xX·β_t, for any test set.
+     * t = ∞ alone costs one Cholesky solve, β = (Θ + reg·I)⁻¹·(y − f₀); finite times use the eigendecomposition,
+     * β_t = V·diag((1 − exp(−λ·η·t/n))/λ)·Vᵀ·(y − f₀).
+     *
+     * @param times training times, each ≥ 0 or +∞ (not modified)
+     * @param fTrain0 n_k×k outputs on the training set at t = 0, or {@code null} for zeros (not modified)
+     * @return one new n_k×k weight per time, in order
+     */
+    public List<Tensor> testWeights(double[] times, Tensor fTrain0) {
+        checkShape(fTrain0, y.rows(), y.cols(), "fTrain0");
+        checkTimes(times);
+        decomposeFor(times);
+        List<Tensor> out = new ArrayList<>();
+        try (TensorScope scope = be.scope()) {
+            Tensor r = residual(fTrain0);
+            Tensor vtr = projected(times, r);
+            Tensor[] alphaInf = new Tensor[1];
+            for (double t : times) {
+                out.add(scope.keep(weightAt(t, r, vtr, alphaInf)));
+            }
+        }
+        return out;
+    }
+
+    /** r = f₀ − y. */
+    private Tensor residual(Tensor fTrain0) {
+        Tensor r = be.zeros(y.rows(), y.cols(), y.dtype());
+        if (fTrain0 == null) {
+            be.scale(-1, y, r);
+        } else {
+            be.axpby(1, fTrain0, -1, y, r);
+        }
+        return r;
+    }
+
+    /**
+     * Decomposes when some time is finite; called outside any scope of this object's own, so that the
+     * decomposition belongs where the predictor does.
+     */
+    private void decomposeFor(double[] times) {
+        for (double t : times) {
+            if (t != Double.POSITIVE_INFINITY) {
+                decompose();
+                return;
+            }
+        }
+    }
+
+    /** Vᵀ·r when some time is finite, else {@code null}. */
+    private Tensor projected(double[] times, Tensor r) {
+        for (double t : times) {
+            if (t != Double.POSITIVE_INFINITY) {
+                Tensor vtr = be.zeros(r.rows(), r.cols(), r.dtype());
+                be.gemm(1, eigen.vectors(), true, r, false, 0, vtr);
+                return vtr;
+            }
+        }
+        return null;
+    }
+
+    /** Training-set predictions: y + V·diag(exp(−λ·η·t/n))·Vᵀ·r, which is y at t = ∞. */
+    private Tensor trainAt(double t, Tensor vtr) {
+        if (t == Double.POSITIVE_INFINITY) {
+            return be.copy(y);
+        }
+        Tensor train = be.zeros(y.rows(), y.cols(), y.dtype());
+        try (Tensor scaled = be.zeros(y.rows(), y.cols(), y.dtype()); Tensor decay = factors(t, y.cols(), true)) {
+            be.hadamard(decay, vtr, scaled);
+            be.gemm(1, eigen.vectors(), false, scaled, false, 0, train);
+        }
+        be.axpby(1, train, 1, y, train);
+        return train;
+    }
+
+    /**
+     * A new n_k×k tensor β_t; at t = ∞ a copy of the Cholesky solution cached in {@code alphaInf[0]} (made on
+     * first use, owned by the current scope).
+     */
+    private Tensor weightAt(double t, Tensor r, Tensor vtr, Tensor[] alphaInf) {
+        if (t == Double.POSITIVE_INFINITY) {
+            if (alphaInf[0] == null) {
+                Tensor a = be.zeros(r.rows(), r.cols(), r.dtype());
+                be.choleskySolve(kernel, r, a);
+                be.scale(-1, a, a);
+                alphaInf[0] = a;
+            }
+            return be.copy(alphaInf[0]);
+        }
+        Tensor w = be.zeros(r.rows(), r.cols(), r.dtype());
+        try (Tensor scaled = be.zeros(r.rows(), r.cols(), r.dtype()); Tensor grow = factors(t, r.cols(), false)) {
+            be.hadamard(grow, vtr, scaled);
+            be.gemm(-1, eigen.vectors(), false, scaled, false, 0, w);
+        }
+        return w;
+    }
     /**
      * The n_k×k matrix whose row i repeats exp(−λ_i·η·t/n) (decay) or (1 − exp(−λ_i·η·t/n))/λ_i (growth,
      * η·t/n at λ_i = 0).
@@ -234,10 +336,20 @@ public final class GradientDescentMse implements AutoCloseable {
         }
     }
 
+    private static void checkTimes(double[] times) {
+        for (double t : times) {
+            if (!(t >= 0)) {
+                throw new IllegalArgumentException("prediction times must be ≥ 0 (or +∞), got " + t);
+            }
+        }
+    }
+
     /** Closes the decomposition and the copies this predictor holds. */
     @Override
     public void close() {
-        eigen.close();
+        if (eigen != null) {
+            eigen.close();
+        }
         kernel.close();
         y.close();
     }

@@ -29,10 +29,17 @@ final class Regularized {
      *         trace; {@code out[0]} receives the absolute shift
      */
     static Tensor shifted(Backend be, Tensor k, double diagReg, double[] shift) {
+        return shiftInPlace(be, be.copy(k), diagReg, shift);
+    }
+
+    /**
+     * @return {@code out}, modified: out + diagReg·(trace(out)/n)·I; {@code shift[0]} receives the absolute shift
+     */
+    static Tensor shiftInPlace(Backend be, Tensor out, double diagReg, double[] shift) {
         if (!(diagReg >= 0) || !Double.isFinite(diagReg)) {
             throw new IllegalArgumentException("diag_reg must be finite and ≥ 0, got " + diagReg);
         }
-        Tensor out = be.copy(k);
+        Tensor k = out;
         if (diagReg > 0) {
             try (Tensor eye = identity(be, k)) {
                 double s = diagReg * be.dot(k, eye) / k.rows();

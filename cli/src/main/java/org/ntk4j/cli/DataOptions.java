@@ -61,6 +61,10 @@ final class DataOptions {
                     + " class present. Default: ${DEFAULT-VALUE}.")
     boolean sparseLabels;
 
+    @Option(names = "--test-limit", paramLabel = "N", defaultValue = "-1",
+            description = "Use at most N test samples of an IDX folder; 0 for all. Default: N/5 of --limit.")
+    int testLimit;
+
     @Option(names = "--hash-dims", paramLabel = "N", defaultValue = "1024",
             description = "Feature count of hashed bag-of-n-grams for text. Default: ${DEFAULT-VALUE}.")
     int hashDims;
@@ -148,11 +152,11 @@ final class DataOptions {
         if (!Files.isDirectory(dir)) {
             throw new java.io.FileNotFoundException("--data idx:" + dir + ": not a folder");
         }
-        int testLimit = limit > 0 ? Math.max(1, limit / 5) : 0;
+        int testRows = testLimit >= 0 ? testLimit : limit > 0 ? Math.max(1, limit / 5) : 0;
         Dataset train = IdxLoader.load(find(dir, "train-images-idx3-ubyte"), find(dir, "train-labels-idx1-ubyte"),
                 limit, 255);
         Dataset test = IdxLoader.load(find(dir, "t10k-images-idx3-ubyte"), find(dir, "t10k-labels-idx1-ubyte"),
-                testLimit, 255);
+                testRows, 255);
         return new Split(train, test);
     }
 

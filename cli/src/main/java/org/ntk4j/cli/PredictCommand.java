@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.ntk4j.backend.Backend;
 import org.ntk4j.data.Dataset;
 import org.ntk4j.data.Split;
@@ -20,7 +21,9 @@ import org.ntk4j.kernel.OutputAxes;
 import org.ntk4j.nn.Mlp;
 import org.ntk4j.nn.MlpParams;
 import org.ntk4j.nn.Params;
+import org.ntk4j.predict.AnalyticPredictor;
 import org.ntk4j.predict.GradientDescentMse;
+import org.ntk4j.predict.KernelRegression;
 import org.ntk4j.tensor.DType;
 import org.ntk4j.tensor.Tensor;
 import org.ntk4j.tensor.TensorScope;
@@ -62,9 +65,10 @@ final class PredictCommand implements Callable<Integer> {
                     + " Default: ${DEFAULT-VALUE}.")
     String kind;
 
-    @Option(names = "--kernel", paramLabel = "K", defaultValue = "ntk",
-            description = "ntk, or nngp (analytic only; at t = ∞ the Bayesian posterior mean). Default: ${DEFAULT-VALUE}.")
-    String kernel;
+    @Option(names = "--kernel", paramLabel = "K", split = ",", defaultValue = "ntk",
+            description = "ntk, nngp (analytic only; at t = ∞ the Bayesian posterior mean), or nngp,ntk for both from"
+                    + " one kernel computation. Default: ${DEFAULT-VALUE}.")
+    List<String> kernel;
 
     @Option(names = "--times", paramLabel = "T", split = ",", defaultValue = "1,10,100,1000,10000,inf",
             description = "Training times t (η·t is steps × step size), comma-separated; inf for t = ∞."
@@ -80,7 +84,7 @@ final class PredictCommand implements Callable<Integer> {
     double diagReg;
 
     @Option(names = "--batch-size", paramLabel = "B", defaultValue = "256",
-            description = "Tile size of the kernel computation. Default: ${DEFAULT-VALUE}.")
+            description = "Rows of a kernel block (analytic) or tile size (empirical). Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
     @Option(names = "--params", paramLabel = "FILE.npz",
@@ -89,7 +93,8 @@ final class PredictCommand implements Callable<Integer> {
     Path params;
 
     @Option(names = {"-o", "--out"}, paramLabel = "FILE.npz",
-            description = "Also write the predictions: times, and test outputs test_0, test_1, … (one per time).")
+            description = "Also write the predictions: times, and test outputs test_0, test_1, … (one per time;"
+                    + " nngp_test_0, …, ntk_test_0, … for two kernels).")
     Path out;
 
     @Override
@@ -100,18 +105,14 @@ final class PredictCommand implements Callable<Integer> {
         if (!(learningRate > 0) || !(diagReg >= 0) || batchSize < 1) {
             throw new UsageException("need --learning-rate > 0, --diag-reg ≥ 0 and --batch-size ≥ 1");
         }
-        boolean nngp = switch (kernel.toLowerCase(Locale.ROOT)) {
-            case "ntk" -> false;
-            case "nngp" -> true;
-            default -> throw new UsageException("--kernel must be ntk or nngp, got " + kernel);
-        };
+        List<KernelRegression.Kernel> kernels = parseKernels();
         boolean empirical = switch (kind.toLowerCase(Locale.ROOT)) {
             case "analytic" -> false;
             case "empirical" -> true;
             default -> throw new UsageException("--kind must be analytic or empirical, got " + kind);
         };
-        if (empirical && nngp) {
-            throw new UsageException("--kernel nngp needs --kind analytic");
+        if (empirical && !kernels.equals(List.of(KernelRegression.Kernel.NTK))) {
+            throw new UsageException("--kernel " + String.join(",", kernel) + " needs --kind analytic");
         }
         Split split = data.load(common.seed);
         if (solver.isFalkon()) {
@@ -122,80 +123,121 @@ final class PredictCommand implements Callable<Integer> {
         int n = train.size();
         int m = test.size();
         int o = train.classes();
-        List<double[]> rows = new ArrayList<>();
-        Map<String, NpyArray> saved = new LinkedHashMap<>();
+        List<AnalyticPredictor.Output> outputs = new ArrayList<>();
+        AnalyticPredictor.Phases phases = null;
         String what;
         long t0 = System.nanoTime();
         try (Backend backend = common.createBackend(); TensorScope scope = backend.scope()) {
             Tensor xTrain = backend.fromHost(train.features(), n, train.dims(), DType.F64);
             Tensor xTest = backend.fromHost(test.features(), m, test.dims(), DType.F64);
-            Tensor kTrain;
-            Tensor kTest;
-            Tensor f0Train = null;
-            Tensor f0Test = null;
-            int tiles = (n + batchSize - 1) / batchSize;
-            int testTiles = (m + batchSize - 1) / batchSize;
-            try (Progress bar = new Progress(err, "kernel", "tiles", (long) tiles * (tiles + testTiles),
-                    Progress.Mode.auto(common.quiet), System::nanoTime)) {
-                if (empirical) {
-                    Mlp mlp = model.build(train.dims(), o);
-                    MlpParams host = params != null ? ParamsFiles.load(params, mlp) : mlp.init(common.seed);
-                    Params p = host.upload(backend, DType.F64);
-                    EmpiricalNtk ntk = new EmpiricalNtk(mlp);
-                    HostMatrix a = ntk.computeTiled(p, xTrain, null, OutputAxes.TRACED, batchSize,
-                            (d, total) -> bar.update(d, ""));
-                    int done = tiles * (tiles + 1) / 2;
-                    HostMatrix b = ntk.computeTiled(p, xTest, xTrain, OutputAxes.TRACED, batchSize,
-                            (d, total) -> bar.update(done + d, ""));
-                    kTrain = backend.fromHost(a.data(), n, n, DType.F64);
-                    kTest = backend.fromHost(b.data(), m, n, DType.F64);
-                    f0Train = mlp.apply(p, xTrain);
-                    f0Test = mlp.apply(p, xTest);
-                    what = "empirical NTK of " + mlp;
-                } else {
-                    AnalyticNtk a = AnalyticNtk.of(model.hidden.size() + 1, model.activation(), model.sigmaW,
-                            model.sigmaB);
-                    AnalyticNtk.HostKernels ka = a.computeTiled(backend, xTrain, null, batchSize,
-                            (d, total) -> bar.update(d, ""));
-                    AnalyticNtk.HostKernels kb = a.computeTiled(backend, xTest, xTrain, batchSize,
-                            (d, total) -> bar.update((long) tiles * tiles + d, ""));
-                    HostMatrix ha = nngp ? ka.nngp() : ka.ntk();
-                    HostMatrix hb = nngp ? kb.nngp() : kb.ntk();
-                    kTrain = backend.fromHost(ha.data(), n, n, DType.F64);
-                    kTest = backend.fromHost(hb.data(), m, n, DType.F64);
-                    what = "analytic " + (nngp ? "NNGP" : "NTK") + " of " + a;
-                }
-            }
             Tensor yTrain = backend.fromHost(train.oneHot(), n, o, DType.F64);
-            try (GradientDescentMse gd = GradientDescentMse.of(backend, kTrain, yTrain, learningRate, diagReg)) {
-                for (GradientDescentMse.Prediction p : gd.predict(t, f0Train, f0Test, kTest)) {
-                    double[] ftr = backend.toHost(p.train());
-                    double[] fte = backend.toHost(p.test());
-                    rows.add(new double[] {p.t(), mse(ftr, train), accuracy(ftr, train), mse(fte, test),
-                        accuracy(fte, test)});
-                    saved.put("test_" + (rows.size() - 1), NpyArray.ofDoubles(fte, m, o));
-                    p.close();
+            if (empirical) {
+                Mlp mlp = model.build(train.dims(), o);
+                what = "empirical NTK of " + mlp;
+                empirical(backend, mlp, xTrain, yTrain, xTest, t, outputs);
+            } else {
+                AnalyticNtk a = AnalyticNtk.of(model.hidden.size() + 1, model.activation(), model.sigmaW,
+                        model.sigmaB);
+                what = "analytic " + kernels.stream().map(k -> k.name()).collect(Collectors.joining(" and ")) + " of "
+                        + a;
+                try (Progress bar = new Progress(err, "kernel", "rows", (long) n + m, Progress.Mode.auto(common.quiet),
+                        System::nanoTime)) {
+                    AnalyticPredictor.Result r = new AnalyticPredictor(a, learningRate, diagReg, batchSize)
+                            .predict(backend, xTrain, yTrain, xTest, kernels, t, (d, total) -> bar.update(d, ""));
+                    outputs.addAll(r.outputs());
+                    phases = r.phases();
                 }
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         stdout.printf(Locale.ROOT, "%s, η=%s, diag_reg=%s; %s: %d training and %d test samples (%.1f s)%n", what,
                 learningRate, diagReg, train.name().replaceAll("-train$", ""), n, m, seconds);
-        stdout.printf(Locale.ROOT, "%12s %12s %10s %12s %10s%n", "t", "train loss", "train acc", "test loss", "test acc");
-        for (double[] r : rows) {
+        if (phases != null && common.verbose) {
+            double d = train.dims();
+            stdout.printf(Locale.ROOT, "phases: train kernel %.2f s (%.1f GFLOP/s of GEMM), solve %.2f s, test kernel"
+                    + " %.2f s (%.1f GFLOP/s), test products %.2f s%n", phases.trainKernelNanos() / 1e9,
+                    2.0 * n * n * d / phases.trainKernelNanos(), phases.solveNanos() / 1e9,
+                    phases.testKernelNanos() / 1e9, 2.0 * m * n * d / phases.testKernelNanos(),
+                    phases.testProductNanos() / 1e9);
+        }
+        Map<String, NpyArray> saved = new LinkedHashMap<>();
+        saved.put("times", NpyArray.ofDoubles(t, t.length));
+        KernelRegression.Kernel current = null;
+        int index = 0;
+        for (AnalyticPredictor.Output r : outputs) {
+            if (r.kernel() != current) {
+                current = r.kernel();
+                index = 0;
+                if (kernels.size() > 1) {
+                    stdout.println(current.name() + ":");
+                }
+                stdout.printf(Locale.ROOT, "%12s %12s %10s %12s %10s%n", "t", "train loss", "train acc", "test loss",
+                        "test acc");
+            }
             stdout.printf(Locale.ROOT, "%12s %12.6g %10.4f %12.6g %10.4f%n",
-                    Double.isInfinite(r[0]) ? "inf" : java.math.BigDecimal.valueOf(r[0]).stripTrailingZeros()
-                            .toPlainString(), r[1], r[2], r[3], r[4]);
+                    Double.isInfinite(r.t()) ? "inf" : java.math.BigDecimal.valueOf(r.t()).stripTrailingZeros()
+                            .toPlainString(), mse(r.train(), train), accuracy(r.train(), train), mse(r.test(), test),
+                    accuracy(r.test(), test));
+            String prefix = kernels.size() > 1 ? current.name().toLowerCase(Locale.ROOT) + "_" : "";
+            saved.put(prefix + "test_" + index++, NpyArray.ofDoubles(r.test(), m, o));
         }
         if (out != null) {
-            Map<String, NpyArray> all = new LinkedHashMap<>();
-            all.put("times", NpyArray.ofDoubles(t, t.length));
-            all.putAll(saved);
-            Npz.write(out, all, true);
+            Npz.write(out, saved, true);
             stdout.println("wrote " + out);
         }
         stdout.flush();
         return 0;
+    }
+
+    /** The linearized network's predictions from its empirical NTK (held whole), starting from its outputs. */
+    private void empirical(Backend backend, Mlp mlp, Tensor xTrain, Tensor yTrain, Tensor xTest, double[] t,
+                           List<AnalyticPredictor.Output> outputs) throws java.io.IOException {
+        int n = xTrain.rows();
+        int m = xTest.rows();
+        int tiles = (n + batchSize - 1) / batchSize;
+        int testTiles = (m + batchSize - 1) / batchSize;
+        Tensor kTrain;
+        Tensor kTest;
+        Params p;
+        try (Progress bar = new Progress(spec.commandLine().getErr(), "kernel", "tiles",
+                (long) tiles * (tiles + 1) / 2 + (long) tiles * testTiles, Progress.Mode.auto(common.quiet),
+                System::nanoTime)) {
+            MlpParams host = params != null ? ParamsFiles.load(params, mlp) : mlp.init(common.seed);
+            p = host.upload(backend, DType.F64);
+            EmpiricalNtk ntk = new EmpiricalNtk(mlp);
+            HostMatrix a = ntk.computeTiled(p, xTrain, null, OutputAxes.TRACED, batchSize,
+                    (d, total) -> bar.update(d, ""));
+            int done = tiles * (tiles + 1) / 2;
+            HostMatrix b = ntk.computeTiled(p, xTest, xTrain, OutputAxes.TRACED, batchSize,
+                    (d, total) -> bar.update(done + d, ""));
+            kTrain = backend.fromHost(a.data(), n, n, DType.F64);
+            kTest = backend.fromHost(b.data(), m, n, DType.F64);
+        }
+        Tensor f0Train = mlp.apply(p, xTrain);
+        Tensor f0Test = mlp.apply(p, xTest);
+        try (GradientDescentMse gd = GradientDescentMse.of(backend, kTrain, yTrain, learningRate, diagReg)) {
+            for (GradientDescentMse.Prediction pr : gd.predict(t, f0Train, f0Test, kTest)) {
+                outputs.add(new AnalyticPredictor.Output(KernelRegression.Kernel.NTK, pr.t(), backend.toHost(pr.train()),
+                        backend.toHost(pr.test())));
+                pr.close();
+            }
+        }
+    }
+
+    private List<KernelRegression.Kernel> parseKernels() {
+        List<KernelRegression.Kernel> out = new ArrayList<>();
+        for (String k : kernel) {
+            KernelRegression.Kernel which = switch (k.trim().toLowerCase(Locale.ROOT)) {
+                case "ntk" -> KernelRegression.Kernel.NTK;
+                case "nngp" -> KernelRegression.Kernel.NNGP;
+                default -> throw new UsageException("--kernel must be ntk, nngp or nngp,ntk, got " + k);
+            };
+            if (out.contains(which)) {
+                throw new UsageException("--kernel names " + k + " twice");
+            }
+            out.add(which);
+        }
+        return out;
     }
 
     private double[] parseTimes() {

@@ -134,6 +134,31 @@ class PredictCommandTest {
         assertEquals(2, Cli.run("predict", "--kind", "empirical", "--kernel", "nngp").code());
     }
 
+    @Test
+    @DisplayName("--kernel nngp,ntk gives both tables and both outputs, each equal to its own single-kernel run")
+    void bothKernels() throws Exception {
+        Path both = tmp.resolve("both.npz");
+        Cli c = Cli.run("predict", "-q", "-v", "--limit", "90", "--hidden", "16", "--times", "10,inf", "--kernel",
+                "nngp,ntk", "--batch-size", "7", "-o", both.toString());
+        assertEquals(0, c.code(), c.err());
+        assertTrue(c.out().contains("analytic NNGP and NTK of") && c.out().contains("NNGP:")
+                && c.out().contains("NTK:") && c.out().contains("phases: train kernel"), c.out());
+        Map<String, NpyArray> p = Npz.read(both);
+        for (String k : new String[] {"nngp", "ntk"}) {
+            Path one = tmp.resolve(k + ".npz");
+            Cli s = Cli.run("predict", "-q", "--limit", "90", "--hidden", "16", "--times", "10,inf", "--kernel", k,
+                    "-o", one.toString());
+            assertEquals(0, s.code(), s.err());
+            Map<String, NpyArray> q = Npz.read(one);
+            for (int i = 0; i < 2; i++) {
+                assertArrayEquals(q.get("test_" + i).toDoubles(), p.get(k + "_test_" + i).toDoubles(), 1e-10, k);
+            }
+        }
+        Cli bad = Cli.run("predict", "--kernel", "ntk,ntk");
+        assertEquals(2, bad.code());
+        assertTrue(bad.err().startsWith("predict: --kernel names ntk twice"), bad.err());
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);

@@ -134,7 +134,7 @@ public final class ActivationDuals {
             j1 = 0;
             j0 = 0.25; // a zero-variance side is independent of the other: θ = π/2
         } else {
-            double theta = Math.acos(clamp(k / norm));
+            double theta = Acos.acos(clamp(k / norm));
             j1 = norm / (2 * Math.PI) * (Math.sin(theta) + (Math.PI - theta) * Math.cos(theta));
             j0 = (Math.PI - theta) / (2 * Math.PI);
         }
