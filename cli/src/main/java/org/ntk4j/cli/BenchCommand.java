@@ -88,9 +88,13 @@ final class BenchCommand implements Callable<Integer> {
     String data;
 
     @Option(names = "--repeat", paramLabel = "R", defaultValue = "5",
-            description = "Timed repetitions per measurement (after 2 warm-up runs); the median is reported."
+            description = "Timed repetitions per measurement (after the warm-up runs); the median is reported."
                     + " Default: ${DEFAULT-VALUE}.")
     int repeat;
+
+    @Option(names = "--warmup", paramLabel = "K", defaultValue = "2",
+            description = "Untimed runs before the timed ones. Default: ${DEFAULT-VALUE}.")
+    int warmup;
 
     @Option(names = "--csv", description = "Print CSV rows workload,backend,dtype,size,median_s,gflops instead of a table.")
     boolean csv;
@@ -118,6 +122,9 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (warmup < 0) {
+            throw new UsageException("--warmup must be ≥ 0, got " + warmup);
+        }
         if (repeat < 1 || (dims != null && dims < 1) || (width != null && width < 1) || depth < 1
                 || (sizes != null && Arrays.stream(sizes).anyMatch(n -> n < 1))) {
             throw new UsageException("--repeat, --dims, --width, --depth and --sizes must be ≥ 1");
@@ -211,7 +218,7 @@ final class BenchCommand implements Callable<Integer> {
                 : BackendOptions.defaults();
         try (Backend backend = Backends.create(backendName, o); TensorScope scope = backend.scope()) {
             Tensor[] inputs = w.prepare(backend, new SplittableRandom(common.seed));
-            for (int i = 0; i < 2; i++) {
+            for (int i = 0; i < warmup; i++) {
                 w.run(backend, inputs);
             }
             double[] times = new double[repeat];
