@@ -116,7 +116,11 @@ final class PredictCommand implements Callable<Integer> {
         }
         Split split = data.load(common.seed);
         if (solver.isFalkon()) {
-            return solver.run(stdout, err, common, split, model, empirical, nngp, params, out);
+            if (kernels.size() != 1) {
+                throw new UsageException("--solver falkon takes one --kernel (ntk or nngp), got " + String.join(",", kernel));
+            }
+            return solver.run(stdout, err, common, split, model, empirical,
+                    kernels.get(0) == KernelRegression.Kernel.NNGP, params, out);
         }
         Dataset train = split.train();
         Dataset test = split.test();
