@@ -4,12 +4,8 @@ import java.util.SplittableRandom;
 import org.ntk4j.backend.Activation;
 import org.ntk4j.backend.Backend;
 import org.ntk4j.kernel.AnalyticNtk;
-import org.ntk4j.kernel.EmpiricalNtk;
 import org.ntk4j.kernel.KernelListener;
-import org.ntk4j.kernel.OutputAxes;
 import org.ntk4j.nn.Mlp;
-import org.ntk4j.nn.Params;
-import org.ntk4j.tensor.DType;
 import org.ntk4j.tensor.Tensor;
 
 /** The kernel workloads of {@code ntk4j bench}: their GFLOP/s count the matrix products the kernels report. */
@@ -29,29 +25,8 @@ final class KernelBench {
      */
     static BenchCommand.Workload workload(String name, int n, int dims, int width, long seed) {
         return switch (name) {
-            case "entk" -> new BenchCommand.Workload() {
-                private final Mlp mlp = Mlp.builder(dims, width, 10).activation(Activation.RELU).build();
-                private Params params;
-
-                public Tensor[] prepare(Backend b, SplittableRandom r) {
-                    params = mlp.init(seed).upload(b, DType.F64);
-                    return new Tensor[] {BenchCommand.random(b, r, n, dims)};
-                }
-
-                public double run(Backend b, Tensor[] t) {
-                    long[] flops = {0};
-                    KernelListener count = e -> flops[0] += e.gemmFlops();
-                    try (Tensor k = new EmpiricalNtk(mlp).withMeterRegistry(null).withListener(count)
-                            .compute(params, t[0], OutputAxes.TRACED)) {
-                        b.toHost(k);
-                    }
-                    return flops[0];
-                }
-
-                public double bytes() {
-                    return 8.0 * (4.0 * n * n + 3.0 * n * 10 * width + (double) n * dims);
-                }
-            };
+            case "entk" -> PeerWorkloads.tracedEntk(
+                    Mlp.builder(dims, width, 10).activation(Activation.RELU).build(), n, seed);
             case "antk" -> new BenchCommand.Workload() {
                 public Tensor[] prepare(Backend b, SplittableRandom r) {
                     return new Tensor[] {BenchCommand.random(b, r, n, dims)};

@@ -55,7 +55,25 @@ final class PeerWorkloads {
      * @return the workload; its flops are the kernel's matrix products
      */
     static BenchCommand.Workload entkMlp(int n, int d, int w, long seed) {
-        Mlp mlp = mlp(d, w);
+        return tracedEntk(mlp(d, w), n, seed);
+    }
+
+    /**
+     * The traced empirical NTK of any MLP on N random inputs.
+     *
+     * @param mlp the network (its first width is the input dimension)
+     * @param n the number of samples N
+     * @param seed the seed of inputs and parameters
+     * @return the workload; its flops are the kernel's matrix products, its bytes the kernel, its host copy, two
+     *     N×N Grams, the inputs and three N×O×W delta blocks of the widest hidden layer
+     */
+    static BenchCommand.Workload tracedEntk(Mlp mlp, int n, long seed) {
+        int d = mlp.inputDim();
+        int widest = 0;
+        for (int l = 1; l < mlp.depth(); l++) {
+            widest = Math.max(widest, mlp.width(l));
+        }
+        double bytes = 8.0 * (4.0 * n * n + 3.0 * n * mlp.outputDim() * widest + (double) n * d);
         return new BenchCommand.Workload() {
             private Params params;
 
@@ -75,8 +93,7 @@ final class PeerWorkloads {
             }
 
             public double bytes() {
-                // the kernel and its host copy, two N×N Grams, and the N×10×W delta blocks of two layers
-                return 8.0 * (4.0 * n * n + 3.0 * n * OUTPUTS * w + (double) n * d);
+                return bytes;
             }
         };
     }
