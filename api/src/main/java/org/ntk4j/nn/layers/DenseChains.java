@@ -35,18 +35,21 @@ public final class DenseChains {
     }
 
     /**
-     * Recognizes a dense chain: vector inputs and a root that is one dense layer, or a {@link Serial} of dense
-     * layers with one activation layer between each two (the same activation everywhere), all dense layers with
-     * the same parameterization, σ_w, σ_b and bias setting. Nested serials are not flattened.
+     * Recognizes a dense chain: a root that is one dense layer, or a {@link Serial} of dense layers with one
+     * activation layer between each two (the same activation everywhere), all dense layers with the same
+     * parameterization, σ_w, σ_b and bias setting; on vector inputs, or on images with a {@link Flatten} first
+     * (which moves no value: the MLP's input is the H·W·C row). Nested serials are not flattened.
      *
      * @param model the model
      * @return the equivalent MLP, or empty when the model is not such a chain
      */
     public static Optional<Mlp> mlp(Model model) {
-        if (model.inputShape().isImage()) {
+        List<Layer> layers = model.root() instanceof Serial s ? s.layers() : List.of(model.root());
+        if (!layers.isEmpty() && layers.get(0) instanceof Flatten && layers.size() > 1) {
+            layers = layers.subList(1, layers.size());
+        } else if (model.inputShape().isImage()) {
             return Optional.empty();
         }
-        List<Layer> layers = model.root() instanceof Serial s ? s.layers() : List.of(model.root());
         if (layers.size() % 2 == 0) {
             return Optional.empty();
         }
