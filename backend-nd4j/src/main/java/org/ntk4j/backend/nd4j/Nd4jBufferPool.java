@@ -15,7 +15,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 final class Nd4jBufferPool {
 
     /** The smallest buffer worth keeping. */
-    static final long MIN_BYTES = 16L << 20;
+    static final long MIN_BYTES = 1L << 20;
     /** The most the pool holds. */
     static final long MAX_BYTES = 512L << 20;
 
