@@ -340,6 +340,20 @@ public final class Nd4jBackend implements Backend {
         Nd4jFused.ntkLayerAccumulate(md, mi, rowRepeat, colRepeat, inputScale, biasVariance, ma);
     }
 
+    /** Overrides the default's eight passes and temporary with one pass over the buffers. */
+    @Override
+    public void adamUpdate(Tensor g, Tensor m, Tensor v, double beta1, double beta2, double step, double vScale,
+                           double eps, Tensor mOut, Tensor vOut, Tensor uOut) {
+        INDArray ag = arr(g);
+        INDArray am = arr(m);
+        INDArray av = arr(v);
+        INDArray om = arr(mOut);
+        INDArray ov = arr(vOut);
+        INDArray ou = arr(uOut);
+        Checks.requireAdamArguments(g, m, v, mOut, vOut, uOut);
+        Nd4jFused.adamUpdate(ag, am, av, beta1, beta2, step, vScale, eps, om, ov, ou);
+    }
+
     /** Overrides the host-copying default: reads the diagonal in place. */
     @Override
     public double trace(Tensor a) {
