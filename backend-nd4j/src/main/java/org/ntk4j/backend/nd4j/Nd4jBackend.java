@@ -186,7 +186,9 @@ public final class Nd4jBackend implements Backend {
         Checks.requireSameDType("axpby", x, y, out);
         Checks.requireSameShape("axpby", x, y);
         Checks.requireSameShape("axpby", x, out);
-        if (x == y) {
+        if (Nd4jLoops.small(mo)) {
+            Nd4jLoops.axpby(alpha, mx, beta, my, mo);
+        } else if (x == y) {
             Nd4j.exec(new ScalarMultiplication(mx, null, mo, alpha + beta));
         } else if (out == x) {
             Nd4j.exec(new ScalarMultiplication(mx, null, mo, alpha));
@@ -206,7 +208,11 @@ public final class Nd4jBackend implements Backend {
         Checks.requireSameDType("hadamard", a, b, out);
         Checks.requireSameShape("hadamard", a, b);
         Checks.requireSameShape("hadamard", a, out);
-        Nd4j.exec(new MulOp(ma, mb, mo));
+        if (Nd4jLoops.small(mo)) {
+            Nd4jLoops.hadamard(ma, mb, mo);
+        } else {
+            Nd4j.exec(new MulOp(ma, mb, mo));
+        }
     }
 
     /** Overrides the host-copying default with ND4J's native op. */
@@ -242,6 +248,10 @@ public final class Nd4jBackend implements Backend {
 
     /** out ← alpha·x + beta on arrays of equal shape; aliasing allowed. */
     static void affine(double alpha, INDArray x, double beta, INDArray out) {
+        if (Nd4jLoops.small(out)) {
+            Nd4jLoops.affine(alpha, x, beta, out);
+            return;
+        }
         Nd4j.exec(new ScalarMultiplication(x, null, out, alpha));
         if (beta != 0) {
             Nd4j.exec(new ScalarAdd(out, null, out, beta));
@@ -256,7 +266,11 @@ public final class Nd4jBackend implements Backend {
         Checks.requireSameDType("addRowVector", a, row, out);
         Checks.requireShape("addRowVector row", row, 1, a.cols());
         Checks.requireSameShape("addRowVector", a, out);
-        Nd4j.exec(new BroadcastAddOp(ma, mr, mo, 1));
+        if (Nd4jLoops.small(mo)) {
+            Nd4jLoops.addRowVector(ma, mr, mo);
+        } else {
+            Nd4j.exec(new BroadcastAddOp(ma, mr, mo, 1));
+        }
     }
 
     @Override
@@ -266,7 +280,11 @@ public final class Nd4jBackend implements Backend {
         Checks.requireSameDType("columnSums", a, out);
         Checks.requireShape("columnSums out", out, 1, a.cols());
         Checks.requireDistinct("columnSums", out, a);
-        Nd4j.exec(new Sum(ma, mo, true, 0));
+        if (Nd4jLoops.small(ma)) {
+            Nd4jLoops.columnSums(ma, mo);
+        } else {
+            Nd4j.exec(new Sum(ma, mo, true, 0));
+        }
     }
 
     @Override
