@@ -504,6 +504,46 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * One Adam step on one parameter tensor (the moments' arithmetic of {@code org.ntk4j.optim.Adam}, fused
+     * where a backend can make it one pass over the tensors), elementwise:
+     * <pre>
+     * mOut ← β₁·m + (1 − β₁)·g
+     * vOut ← β₂·v + (1 − β₂)·(g ⊙ g)
+     * uOut ← −step · mOut ⊘ (√(vScale·vOut) + ε)
+     * </pre>
+     * With t the step number, Adam passes step = lr/(1 − β₁ᵗ) and vScale = 1/(1 − β₂ᵗ) (bias correction).
+     * The default composes the primitives and {@link #sqrt} and {@link #divide} (one temporary); a backend may
+     * override it with one pass that gives the same results up to rounding.
+     *
+     * @param g the gradient (not modified)
+     * @param m the first moment (not modified unless it is {@code mOut})
+     * @param v the second moment (not modified unless it is {@code vOut})
+     * @param beta1 β₁
+     * @param beta2 β₂
+     * @param step the factor on the update, lr/(1 − β₁ᵗ)
+     * @param vScale the factor on the second moment under the root, 1/(1 − β₂ᵗ)
+     * @param eps ε, added to the root
+     * @param mOut the new first moment, modified; may be {@code m}
+     * @param vOut the new second moment, modified; may be {@code v}
+     * @param uOut the update, modified; distinct from every other argument
+     * @throws IllegalArgumentException if the shapes or element types differ, or outputs alias otherwise
+     */
+    default void adamUpdate(Tensor g, Tensor m, Tensor v, double beta1, double beta2, double step, double vScale,
+                            double eps, Tensor mOut, Tensor vOut, Tensor uOut) {
+        Checks.requireAdamArguments(g, m, v, mOut, vOut, uOut);
+        try (Tensor sq = zeros(g.rows(), g.cols(), g.dtype())) {
+            hadamard(g, g, sq);
+            axpby(1 - beta2, sq, beta2, v, vOut);
+            axpby(1 - beta1, g, beta1, m, mOut);
+            scale(vScale, vOut, sq);
+            sqrt(sq, sq);
+            affine(1, sq, eps, sq);
+            divide(mOut, sq, uOut);
+            scale(-step, uOut, uOut);
+        }
+    }
+
+    /**
      * out ← √x, elementwise (NaN where x &lt; 0). Aliasing allowed. The default copies through the host;
      * a backend may override it with a device version that gives the same results.
      *

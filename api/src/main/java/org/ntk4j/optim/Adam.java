@@ -10,7 +10,8 @@ import org.ntk4j.tensor.Tensor;
 /**
  * Adam (Kingma &amp; Ba 2015), as optax's {@code adam}: with t the step number starting at 1,
  * μ ← β₁·μ + (1−β₁)·g, ν ← β₂·ν + (1−β₂)·g², μ̂ = μ/(1−β₁ᵗ), ν̂ = ν/(1−β₂ᵗ),
- * u = −lr·μ̂/(√ν̂ + ε). Built from backend primitives only.
+ * u = −lr·μ̂/(√ν̂ + ε). Each tensor's step is one {@link Backend#adamUpdate} (one pass where the backend fuses
+ * it, the primitives otherwise).
  */
 public final class Adam implements GradientOptimizer<Adam.State> {
 
@@ -57,28 +58,23 @@ public final class Adam implements GradientOptimizer<Adam.State> {
     public Update<State> update(Params gradients, State state, Params params) {
         Backend b = params.backend();
         long t = state.count() + 1;
-        Params mu = ParamMath.combine(1 - beta1, gradients, beta1, state.mu());
+        double step = learningRate / (1 - Math.pow(beta1, t));
+        double vScale = 1 / (1 - Math.pow(beta2, t));
+        List<Tensor> mu = new ArrayList<>();
         List<Tensor> nu = new ArrayList<>();
         List<Tensor> updates = new ArrayList<>();
-        double c1 = 1 - Math.pow(beta1, t);
-        double c2 = 1 - Math.pow(beta2, t);
         for (int i = 0; i < gradients.size(); i++) {
             Tensor g = gradients.tensor(i);
-            Tensor n = b.zeros(g.rows(), g.cols(), g.dtype());
-            b.hadamard(g, g, n);
-            b.axpby(1 - beta2, n, beta2, state.nu().tensor(i), n);
-            nu.add(n);
-            Tensor den = b.zeros(g.rows(), g.cols(), g.dtype());
-            b.scale(1 / c2, n, den);
-            b.sqrt(den, den);
-            b.affine(1, den, eps, den);
+            Tensor m = b.zeros(g.rows(), g.cols(), g.dtype());
+            Tensor v = b.zeros(g.rows(), g.cols(), g.dtype());
             Tensor u = b.zeros(g.rows(), g.cols(), g.dtype());
-            b.divide(mu.tensor(i), den, u);
-            b.scale(-learningRate / c1, u, u);
-            den.close();
+            mu.add(m);
+            nu.add(v);
             updates.add(u);
+            b.adamUpdate(g, state.mu().tensor(i), state.nu().tensor(i), beta1, beta2, step, vScale, eps, m, v, u);
         }
-        return new Update<>(new Params(b, params.names(), updates), new State(t, mu, new Params(b, params.names(), nu)));
+        return new Update<>(new Params(b, params.names(), updates),
+                new State(t, new Params(b, params.names(), mu), new Params(b, params.names(), nu)));
     }
 
     @Override

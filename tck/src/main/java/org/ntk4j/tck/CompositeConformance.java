@@ -10,8 +10,8 @@ import org.ntk4j.tensor.Tensor;
 
 /**
  * Composite operations, whether a backend keeps the SPI's defaults or overrides them with fused versions:
- * {@code gram}, {@code crossGram}, {@code denseForward}, {@code denseBackward} and {@code ntkLayerAccumulate}
- * against plain loops.
+ * {@code gram}, {@code crossGram}, {@code denseForward}, {@code denseBackward}, {@code ntkLayerAccumulate} and
+ * {@code adamUpdate} against plain loops.
  */
 public abstract class CompositeConformance extends ConformanceGroup {
 
@@ -120,5 +120,87 @@ public abstract class CompositeConformance extends ConformanceGroup {
                 Approx.assertExact("ntkLayerAccumulate leaves deltaGram unchanged", delta, host(tDelta));
             }
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dtypes")
+    @DisplayName("adamUpdate computes Adam's moments and update, into new tensors or in place, in serial and parallel sizes")
+    void adamUpdate(DType dtype) {
+        RandomData r = random(75, dtype);
+        Tolerance tol = Tolerance.of(dtype);
+        double[][] settings = {{0.9, 0.999, 0.005 / (1 - Math.pow(0.9, 3)), 1 / (1 - Math.pow(0.999, 3)), 1e-8},
+            {0.5, 0.25, 1.5, 1, 0.1}};
+        for (int[] s : new int[][] {{1, 1}, {1, 7}, {5, 1}, {6, 4}, {300, 900}}) {
+            HostMatrix g = r.uniform(s[0], s[1], -2, 2);
+            HostMatrix m = r.uniform(s[0], s[1], -1, 1);
+            HostMatrix v = r.uniform(s[0], s[1], 0, 1);
+            for (double[] c : settings) {
+                HostMatrix[] want = adamReference(g, m, v, c, false);
+                HostMatrix[] magnitude = adamReference(g, m, v, c, true);
+                String what = "adamUpdate " + g.shape() + " b1 " + c[0] + " b2 " + c[1];
+                Tensor tg = tensor(g, dtype);
+                Tensor tm = tensor(m, dtype);
+                Tensor tv = tensor(v, dtype);
+                Tensor mOut = tensor(filled(s[0], s[1], Double.NaN), dtype);
+                Tensor vOut = tensor(filled(s[0], s[1], Double.NaN), dtype);
+                Tensor uOut = tensor(filled(s[0], s[1], Double.NaN), dtype);
+                backend.adamUpdate(tg, tm, tv, c[0], c[1], c[2], c[3], c[4], mOut, vOut, uOut);
+                assertAdam(what, want, magnitude, new HostMatrix[] {host(mOut), host(vOut), host(uOut)}, tol);
+                Approx.assertExact(what + " leaves g unchanged", g, host(tg));
+                Approx.assertExact(what + " leaves m unchanged", m, host(tm));
+                Approx.assertExact(what + " leaves v unchanged", v, host(tv));
+                Tensor u = backend.zeros(s[0], s[1], dtype);
+                backend.adamUpdate(tg, tm, tv, c[0], c[1], c[2], c[3], c[4], tm, tv, u);
+                assertAdam(what + " in place", want, magnitude, new HostMatrix[] {host(tm), host(tv), host(u)}, tol);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dtypes")
+    @DisplayName("adamUpdate refuses tensors of different shapes and outputs that alias other arguments")
+    void adamUpdateChecks(DType dtype) {
+        Tensor a = backend.zeros(2, 3, dtype);
+        Tensor b = backend.zeros(2, 3, dtype);
+        Tensor c = backend.zeros(2, 3, dtype);
+        Tensor d = backend.zeros(2, 3, dtype);
+        Tensor e = backend.zeros(2, 3, dtype);
+        Tensor f = backend.zeros(2, 3, dtype);
+        Tensor wide = backend.zeros(3, 2, dtype);
+        assertIllegalArgument(() -> backend.adamUpdate(a, b, c, 0.9, 0.999, 1, 1, 1e-8, d, e, wide),
+                "adamUpdate", "2×3", "3×2");
+        assertIllegalArgument(() -> backend.adamUpdate(a, b, c, 0.9, 0.999, 1, 1, 1e-8, d, e, a), "adamUpdate", "alias");
+        assertIllegalArgument(() -> backend.adamUpdate(a, b, c, 0.9, 0.999, 1, 1, 1e-8, c, e, f), "adamUpdate", "alias");
+    }
+
+    /**
+     * @return {mOut, vOut, uOut} by the formulas, or with magnitude set the scale of each result's rounding:
+     *     |β₁m| + |(1−β₁)g|, |β₂v| + |(1−β₂)g²| and |step|·(|β₁m| + |(1−β₁)g|)/(√(vScale·vOut) + ε)
+     */
+    private static HostMatrix[] adamReference(HostMatrix g, HostMatrix m, HostMatrix v, double[] c,
+                                              boolean magnitude) {
+        int n = g.data().length;
+        HostMatrix mo = HostMatrix.zeros(g.rows(), g.cols());
+        HostMatrix vo = HostMatrix.zeros(g.rows(), g.cols());
+        HostMatrix uo = HostMatrix.zeros(g.rows(), g.cols());
+        for (int i = 0; i < n; i++) {
+            double gi = g.data()[i];
+            double a = c[0] * m.data()[i];
+            double b = (1 - c[0]) * gi;
+            double mi = magnitude ? Math.abs(a) + Math.abs(b) : a + b;
+            double vi = c[1] * v.data()[i] + (1 - c[1]) * gi * gi;
+            double den = Math.sqrt(c[3] * vi) + c[4];
+            mo.data()[i] = mi;
+            vo.data()[i] = vi;
+            uo.data()[i] = magnitude ? Math.abs(c[2]) * mi / den : -c[2] * mi / den;
+        }
+        return new HostMatrix[] {mo, vo, uo};
+    }
+
+    private static void assertAdam(String what, HostMatrix[] want, HostMatrix[] magnitude, HostMatrix[] got,
+                                   Tolerance tol) {
+        Approx.assertRounding(what + ": mOut", want[0], got[0], magnitude[0], 2, tol);
+        Approx.assertRounding(what + ": vOut", want[1], got[1], magnitude[1], 3, tol);
+        Approx.assertRounding(what + ": uOut", want[2], got[2], magnitude[2], 10, tol);
     }
 }

@@ -102,6 +102,35 @@ public final class Checks {
     }
 
     /**
+     * The checks of {@code Backend.adamUpdate}: all six tensors of one shape and element type; mOut may be m
+     * and vOut may be v, otherwise no two are the same tensor.
+     *
+     * @param g the gradient (not modified)
+     * @param m the first moment (not modified)
+     * @param v the second moment (not modified)
+     * @param mOut the new first moment (not modified)
+     * @param vOut the new second moment (not modified)
+     * @param uOut the update (not modified)
+     * @throws IllegalArgumentException naming the shapes, types or the aliasing
+     */
+    public static void requireAdamArguments(Tensor g, Tensor m, Tensor v, Tensor mOut, Tensor vOut, Tensor uOut) {
+        requireSameDType("adamUpdate", g, m, v, mOut, vOut, uOut);
+        for (Tensor t : new Tensor[] {m, v, mOut, vOut, uOut}) {
+            requireSameShape("adamUpdate", g, t);
+        }
+        Tensor[] all = {g, m, v, mOut, vOut, uOut};
+        for (int i = 0; i < all.length; i++) {
+            for (int j = i + 1; j < all.length; j++) {
+                boolean allowed = (i == 1 && j == 3) || (i == 2 && j == 4);
+                if (all[i] == all[j] && !allowed) {
+                    throw new IllegalArgumentException("adamUpdate: outputs must not alias other arguments"
+                            + " (only mOut may be m and vOut may be v)");
+                }
+            }
+        }
+    }
+
+    /**
      * The shape and aliasing checks of {@code Backend.dualMap}: q1 is k12.rows()×1, q2 is k12.cols()×1, both
      * outputs have k12's shape, and neither output is an input or the other output.
      *

@@ -434,6 +434,29 @@ public final class EjmlBackend implements Backend {
         }
     }
 
+    /** Overrides the default's eight passes, temporary and host copies with one pass over the arrays. */
+    @Override
+    public void adamUpdate(Tensor g, Tensor m, Tensor v, double beta1, double beta2, double step, double vScale,
+                           double eps, Tensor mOut, Tensor vOut, Tensor uOut) {
+        double[] dg = own(g).data();
+        double[] dm = own(m).data();
+        double[] dv = own(v).data();
+        double[] om = own(mOut).data();
+        double[] ov = own(vOut).data();
+        double[] ou = own(uOut).data();
+        Checks.requireAdamArguments(g, m, v, mOut, vOut, uOut);
+        double a1 = 1 - beta1;
+        double a2 = 1 - beta2;
+        forEach((int) g.size(), i -> {
+            double gi = dg[i];
+            double mi = beta1 * dm[i] + a1 * gi;
+            double vi = beta2 * dv[i] + a2 * (gi * gi);
+            om[i] = mi;
+            ov[i] = vi;
+            ou[i] = -step * (mi / (Math.sqrt(vScale * vi) + eps));
+        });
+    }
+
     /** Overrides the host-copying default: reads the diagonal in place. */
     @Override
     public double trace(Tensor a) {

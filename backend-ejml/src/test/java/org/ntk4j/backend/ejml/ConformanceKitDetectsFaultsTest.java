@@ -209,6 +209,14 @@ class ConformanceKitDetectsFaultsTest {
                         inner.luSolve(a, rhs, out);
                     }
                 };
+            case "adamUpdate without the second moment's bias correction":
+                return b -> new DelegatingBackend(b) {
+                    @Override public void adamUpdate(Tensor g, Tensor m, Tensor v, double beta1, double beta2,
+                                                     double step, double vScale, double eps, Tensor mOut, Tensor vOut,
+                                                     Tensor uOut) {
+                        super.adamUpdate(g, m, v, beta1, beta2, step, 1, eps, mOut, vOut, uOut);
+                    }
+                };
             default:
                 throw new IllegalArgumentException(name);
         }
@@ -230,6 +238,7 @@ class ConformanceKitDetectsFaultsTest {
         "GELU derivative off by 1e-9 | Activations | mapDerivative | org.ntk4j.tensor.DType, org.ntk4j.backend.Activation",
         "ReLU dual derivative (π − θ)/π | Duals | closedForms | org.ntk4j.tensor.DType, org.ntk4j.backend.Activation",
         "Cholesky reads the upper triangle | LinearAlgebra | cholesky | org.ntk4j.tensor.DType",
+        "adamUpdate without the second moment's bias correction | Composites | adamUpdate | org.ntk4j.tensor.DType",
         "LU without row exchanges | LinearAlgebra | luNeedsPivoting | org.ntk4j.tensor.DType",
         "LU that refuses only an exactly zero pivot | LinearAlgebra | singularToWorkingPrecision | org.ntk4j.tensor.DType",
         "dualMap does not check outKdot | Scopes | closedTensorRejected | org.ntk4j.tensor.DType",

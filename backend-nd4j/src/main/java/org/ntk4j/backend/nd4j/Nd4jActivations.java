@@ -39,7 +39,11 @@ final class Nd4jActivations {
                 }
                 break;
             case RELU:
-                Nd4j.exec(new ScalarMax(x, null, out, 0.0));
+                if (Nd4jLoops.small(out)) {
+                    Nd4jLoops.relu(x, out);
+                } else {
+                    Nd4j.exec(new ScalarMax(x, null, out, 0.0));
+                }
                 break;
             case LEAKY_RELU:
                 Nd4j.exec(new LeakyReLU(x, out, f.alpha()));
@@ -68,7 +72,11 @@ final class Nd4jActivations {
                 out.assign(1.0);
                 break;
             case RELU:
-                Nd4j.exec(new Step(x, out, 0.0));
+                if (Nd4jLoops.small(out)) {
+                    Nd4jLoops.reluDerivative(x, out);
+                } else {
+                    Nd4j.exec(new Step(x, out, 0.0));
+                }
                 break;
             case LEAKY_RELU:
                 // step(x) ∈ {0, 1} → (1 − α)·step + α ∈ {α, 1}

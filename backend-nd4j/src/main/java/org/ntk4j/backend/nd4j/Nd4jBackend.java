@@ -186,7 +186,9 @@ public final class Nd4jBackend implements Backend {
         Checks.requireSameDType("axpby", x, y, out);
         Checks.requireSameShape("axpby", x, y);
         Checks.requireSameShape("axpby", x, out);
-        if (x == y) {
+        if (Nd4jLoops.small(mo)) {
+            Nd4jLoops.axpby(alpha, mx, beta, my, mo);
+        } else if (x == y) {
             Nd4j.exec(new ScalarMultiplication(mx, null, mo, alpha + beta));
         } else if (out == x) {
             Nd4j.exec(new ScalarMultiplication(mx, null, mo, alpha));
@@ -206,7 +208,11 @@ public final class Nd4jBackend implements Backend {
         Checks.requireSameDType("hadamard", a, b, out);
         Checks.requireSameShape("hadamard", a, b);
         Checks.requireSameShape("hadamard", a, out);
-        Nd4j.exec(new MulOp(ma, mb, mo));
+        if (Nd4jLoops.small(mo)) {
+            Nd4jLoops.hadamard(ma, mb, mo);
+        } else {
+            Nd4j.exec(new MulOp(ma, mb, mo));
+        }
     }
 
     /** Overrides the host-copying default with ND4J's native op. */
@@ -242,6 +248,10 @@ public final class Nd4jBackend implements Backend {
 
     /** out ← alpha·x + beta on arrays of equal shape; aliasing allowed. */
     static void affine(double alpha, INDArray x, double beta, INDArray out) {
+        if (Nd4jLoops.small(out)) {
+            Nd4jLoops.affine(alpha, x, beta, out);
+            return;
+        }
         Nd4j.exec(new ScalarMultiplication(x, null, out, alpha));
         if (beta != 0) {
             Nd4j.exec(new ScalarAdd(out, null, out, beta));
@@ -256,7 +266,11 @@ public final class Nd4jBackend implements Backend {
         Checks.requireSameDType("addRowVector", a, row, out);
         Checks.requireShape("addRowVector row", row, 1, a.cols());
         Checks.requireSameShape("addRowVector", a, out);
-        Nd4j.exec(new BroadcastAddOp(ma, mr, mo, 1));
+        if (Nd4jLoops.small(mo)) {
+            Nd4jLoops.addRowVector(ma, mr, mo);
+        } else {
+            Nd4j.exec(new BroadcastAddOp(ma, mr, mo, 1));
+        }
     }
 
     @Override
@@ -266,7 +280,11 @@ public final class Nd4jBackend implements Backend {
         Checks.requireSameDType("columnSums", a, out);
         Checks.requireShape("columnSums out", out, 1, a.cols());
         Checks.requireDistinct("columnSums", out, a);
-        Nd4j.exec(new Sum(ma, mo, true, 0));
+        if (Nd4jLoops.small(ma)) {
+            Nd4jLoops.columnSums(ma, mo);
+        } else {
+            Nd4j.exec(new Sum(ma, mo, true, 0));
+        }
     }
 
     @Override
@@ -351,6 +369,20 @@ public final class Nd4jBackend implements Backend {
                     + " is not the input Gram " + inputGram.shape() + " repeated " + rowRepeat + "×" + colRepeat);
         }
         Nd4jFused.ntkLayerAccumulate(md, mi, rowRepeat, colRepeat, inputScale, biasVariance, ma);
+    }
+
+    /** Overrides the default's eight passes and temporary with one pass over the buffers. */
+    @Override
+    public void adamUpdate(Tensor g, Tensor m, Tensor v, double beta1, double beta2, double step, double vScale,
+                           double eps, Tensor mOut, Tensor vOut, Tensor uOut) {
+        INDArray ag = arr(g);
+        INDArray am = arr(m);
+        INDArray av = arr(v);
+        INDArray om = arr(mOut);
+        INDArray ov = arr(vOut);
+        INDArray ou = arr(uOut);
+        Checks.requireAdamArguments(g, m, v, mOut, vOut, uOut);
+        Nd4jFused.adamUpdate(ag, am, av, beta1, beta2, step, vScale, eps, om, ov, ou);
     }
 
     /** Overrides the host-copying default: reads the diagonal in place. */

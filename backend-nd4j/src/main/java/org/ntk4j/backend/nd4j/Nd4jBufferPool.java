@@ -9,17 +9,23 @@ import org.nd4j.linalg.api.buffer.DataType;
  * Keeps freed buffers for reuse. A fresh off-heap buffer is mapped page by page as it is first written, and on
  * virtual machines those page faults cost more than the arithmetic of an n×n kernel or solve (a 50 MB buffer: about
  * half a second on the machine the proximal step was profiled on, against 20 ms to zero a reused one; a 10 MB block
- * of a streamed test kernel: 40 ms, against 1 ms). Only buffers of at least {@value #MIN_BYTES} bytes are kept, at most {@value #MAX_BYTES}
- * bytes in all, the most recent first; {@link #drain()} frees them. Thread-safe.
+ * of a streamed test kernel: 40 ms, against 1 ms). Buffers of at least {@value #MIN_BYTES} bytes are kept, at most
+ * {@value #MAX_BYTES} bytes in all, the most recent first. Smaller buffers are kept too, at most {@value #MAX_SMALL}
+ * of them: making a small ND4J array costs tens of microseconds (more than a training step's arithmetic on a
+ * minibatch's activations), and a training step makes the same shapes every iteration. {@link #drain()} frees them
+ * all. Thread-safe.
  */
 final class Nd4jBufferPool {
 
-    /** The smallest buffer worth keeping. */
+    /** The smallest buffer kept among the large ones; smaller buffers are kept by count. */
     static final long MIN_BYTES = 1L << 20;
     /** The most the pool holds. */
     static final long MAX_BYTES = 512L << 20;
+    /** The most small buffers kept. */
+    static final int MAX_SMALL = 256;
 
     private static final ArrayDeque<DataBuffer> FREE = new ArrayDeque<>();
+    private static final ArrayDeque<DataBuffer> SMALL_FREE = new ArrayDeque<>();
     private static long held;
 
     private Nd4jBufferPool() {
@@ -35,14 +41,18 @@ final class Nd4jBufferPool {
      * @return a kept buffer of exactly that type and length (its contents are stale), or null
      */
     static synchronized DataBuffer take(DataType type, long length) {
-        if (length * type.width() < MIN_BYTES) {
+        long b = length * type.width();
+        boolean small = b < MIN_BYTES;
+        if (b > MAX_BYTES) {
             return null;
         }
-        for (Iterator<DataBuffer> it = FREE.iterator(); it.hasNext(); ) {
+        for (Iterator<DataBuffer> it = (small ? SMALL_FREE : FREE).iterator(); it.hasNext(); ) {
             DataBuffer d = it.next();
             if (d.dataType() == type && d.length() == length) {
                 it.remove();
-                held -= bytes(d);
+                if (!small) {
+                    held -= bytes(d);
+                }
                 return d;
             }
         }
@@ -50,15 +60,36 @@ final class Nd4jBufferPool {
     }
 
     /**
-     * Keeps a buffer that is no longer used, or frees it when it is small or the pool is full (then the
-     * oldest kept buffers are freed to make room).
+     * @param bytes a buffer's size
+     * @return whether {@link #give} would keep a buffer of that size
+     */
+    static boolean keeps(long bytes) {
+        return bytes <= MAX_BYTES;
+    }
+
+    /**
+     * Keeps a buffer that is no longer used, or frees it when it is larger than the pool (a full pool frees its
+     * oldest buffers to make room).
      *
      * @param d the buffer (taken over)
      */
     static void give(DataBuffer d) {
         long b = bytes(d);
-        if (b < MIN_BYTES || b > MAX_BYTES) {
+        if (!keeps(b)) {
             release(d);
+            return;
+        }
+        if (b < MIN_BYTES) {
+            DataBuffer old = null;
+            synchronized (Nd4jBufferPool.class) {
+                SMALL_FREE.addFirst(d);
+                if (SMALL_FREE.size() > MAX_SMALL) {
+                    old = SMALL_FREE.removeLast();
+                }
+            }
+            if (old != null) {
+                release(old);
+            }
             return;
         }
         synchronized (Nd4jBufferPool.class) {
@@ -91,5 +122,9 @@ final class Nd4jBufferPool {
         }
         FREE.clear();
         held = 0;
+        for (DataBuffer d : SMALL_FREE) {
+            release(d);
+        }
+        SMALL_FREE.clear();
     }
 }

@@ -76,6 +76,72 @@ final class Nd4jFused {
     }
 
     /**
+     * Adam's moments and update in one pass (see {@code Backend.adamUpdate}), computed in double precision and
+     * rounded once on the way out for floats. Every element is read before it is written, so mOut may be m and
+     * vOut may be v.
+     *
+     * @param g the gradient (not modified)
+     * @param m the first moment (not modified unless it is mOut)
+     * @param v the second moment (not modified unless it is vOut)
+     * @param b1 β₁
+     * @param b2 β₂
+     * @param step the factor on the update
+     * @param vScale the factor under the root
+     * @param eps added to the root
+     * @param mOut modified
+     * @param vOut modified
+     * @param uOut modified
+     */
+    static void adamUpdate(INDArray g, INDArray m, INDArray v, double b1, double b2, double step, double vScale,
+                           double eps, INDArray mOut, INDArray vOut, INDArray uOut) {
+        int n = (int) g.length();
+        int chunk = 1 << 14;
+        IntStream range = IntStream.range(0, (n + chunk - 1) / chunk);
+        if (n >= PARALLEL_ELEMENTS) {
+            range = range.parallel();
+        }
+        double a1 = 1 - b1;
+        double a2 = 1 - b2;
+        if (g.dataType() == DataType.DOUBLE) {
+            DoubleBuffer dg = g.data().asNioDouble();
+            DoubleBuffer dm = m.data().asNioDouble();
+            DoubleBuffer dv = v.data().asNioDouble();
+            DoubleBuffer om = mOut.data().asNioDouble();
+            DoubleBuffer ov = vOut.data().asNioDouble();
+            DoubleBuffer ou = uOut.data().asNioDouble();
+            range.forEach(c -> {
+                int end = Math.min(n, (c + 1) * chunk);
+                for (int i = c * chunk; i < end; i++) {
+                    double gi = dg.get(i);
+                    double mi = b1 * dm.get(i) + a1 * gi;
+                    double vi = b2 * dv.get(i) + a2 * (gi * gi);
+                    om.put(i, mi);
+                    ov.put(i, vi);
+                    ou.put(i, -step * (mi / (Math.sqrt(vScale * vi) + eps)));
+                }
+            });
+        } else {
+            FloatBuffer fg = g.data().asNioFloat();
+            FloatBuffer fm = m.data().asNioFloat();
+            FloatBuffer fv = v.data().asNioFloat();
+            FloatBuffer om = mOut.data().asNioFloat();
+            FloatBuffer ov = vOut.data().asNioFloat();
+            FloatBuffer ou = uOut.data().asNioFloat();
+            range.forEach(c -> {
+                int end = Math.min(n, (c + 1) * chunk);
+                for (int i = c * chunk; i < end; i++) {
+                    double gi = fg.get(i);
+                    float mi = (float) (b1 * fm.get(i) + a1 * gi);
+                    float vi = (float) (b2 * fv.get(i) + a2 * (gi * gi));
+                    om.put(i, mi);
+                    ov.put(i, vi);
+                    ou.put(i, (float) (-step * (mi / (Math.sqrt(vScale * vi) + eps))));
+                }
+            });
+        }
+    }
+
+    /**
      * @param a a square array (not modified)
      * @return the sum of its diagonal, in double precision
      */

@@ -13,8 +13,8 @@ import org.ntk4j.tensor.DType;
 /**
  * Allocation and release of the backend's off-heap arrays. Every array is made outside any ND4J workspace
  * (even if the application has one open on this thread), so that its lifetime is exactly that of its tensor
- * or of the try-block of a temporary, and is freed explicitly rather than by the garbage collector. Large
- * buffers are freed into {@link Nd4jBufferPool}, which hands them out again.
+ * or of the try-block of a temporary, and is freed explicitly rather than by the garbage collector. Large and
+ * small buffers are freed into {@link Nd4jBufferPool}, which hands them out again.
  */
 final class Nd4jMemory {
 
@@ -85,12 +85,14 @@ final class Nd4jMemory {
     }
 
     /**
-     * @param a a detached c-order array (not modified)
+     * @param a an array (not modified): a detached c-order array, or a view of one
      * @return a new detached c-order copy
      */
     @SuppressWarnings("try") // the workspace scope only has to be open while the array is made
     static INDArray copy(INDArray a) {
-        DataBuffer kept = Nd4jBufferPool.take(a.dataType(), a.length());
+        // a view (a transpose, a slice) is not its buffer's bytes in order: ND4J copies it
+        DataBuffer kept = a.ordering() == 'c' && !a.isView() && a.data().length() == a.length()
+                ? Nd4jBufferPool.take(a.dataType(), a.length()) : null;
         if (kept != null) {
             INDArray out = reuse(kept, a.rows(), a.columns());
             copyBytes(a.data().addressPointer(), 0, out.data().addressPointer(), 0, a.length() * a.dataType().width());
@@ -152,7 +154,7 @@ final class Nd4jMemory {
         }
         LIVE_BYTES.addAndGet(-a.length() * a.dataType().width());
         DataBuffer d0 = a.data();
-        if (d0.length() * d0.dataType().width() >= Nd4jBufferPool.MIN_BYTES && !d0.wasClosed() && !a.isView()) {
+        if (Nd4jBufferPool.keeps(d0.length() * d0.dataType().width()) && !d0.wasClosed() && !a.isView()) {
             Nd4jBufferPool.give(d0);
             return;
         }
