@@ -27,6 +27,7 @@ final class Nd4jBufferPool {
     private static final ArrayDeque<DataBuffer> FREE = new ArrayDeque<>();
     private static final ArrayDeque<DataBuffer> SMALL_FREE = new ArrayDeque<>();
     private static long held;
+    private static long smallHeld;
 
     private Nd4jBufferPool() {
     }
@@ -50,8 +51,10 @@ final class Nd4jBufferPool {
             DataBuffer d = it.next();
             if (d.dataType() == type && d.length() == length) {
                 it.remove();
-                if (!small) {
-                    held -= bytes(d);
+                if (small) {
+                    smallHeld -= b;
+                } else {
+                    held -= b;
                 }
                 return d;
             }
@@ -83,8 +86,10 @@ final class Nd4jBufferPool {
             DataBuffer old = null;
             synchronized (Nd4jBufferPool.class) {
                 SMALL_FREE.addFirst(d);
+                smallHeld += b;
                 if (SMALL_FREE.size() > MAX_SMALL) {
                     old = SMALL_FREE.removeLast();
+                    smallHeld -= bytes(old);
                 }
             }
             if (old != null) {
@@ -115,6 +120,11 @@ final class Nd4jBufferPool {
         }
     }
 
+    /** @return the bytes of every buffer kept now, large and small */
+    static synchronized long heldBytes() {
+        return held + smallHeld;
+    }
+
     /** Frees every kept buffer. */
     static synchronized void drain() {
         for (DataBuffer d : FREE) {
@@ -126,5 +136,6 @@ final class Nd4jBufferPool {
             release(d);
         }
         SMALL_FREE.clear();
+        smallHeld = 0;
     }
 }

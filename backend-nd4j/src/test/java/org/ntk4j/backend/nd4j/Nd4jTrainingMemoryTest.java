@@ -43,13 +43,14 @@ class Nd4jTrainingMemoryTest {
             assertEquals(ITERATIONS, r.iterations(), r.message());
         }
         assertEquals(at[0], end[0], "live array bytes from iteration " + BASELINE + " to " + ITERATIONS);
-        assertTrue(end[1] - at[1] < 1 << 20, "JavaCPP's totalBytes grew by " + (end[1] - at[1]));
+        assertTrue(end[1] - at[1] < 1 << 20, "JavaCPP's totalBytes, less the buffers kept for reuse, grew by "
+                + (end[1] - at[1]));
         assertTrue(end[2] - at[2] < 64L << 20, "resident memory outside the heap grew by " + (end[2] - at[2]));
     }
 
     private static void measure(long[] into) {
         into[0] = Nd4jMemory.liveBytes();
-        into[1] = Pointer.totalBytes();
+        into[1] = Pointer.totalBytes() - Nd4jBufferPool.heldBytes(); // the pool is bounded; a leak is not
         into[2] = Pointer.physicalBytes() - Runtime.getRuntime().totalMemory();
     }
 }
