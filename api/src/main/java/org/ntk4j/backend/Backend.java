@@ -3,6 +3,7 @@ package org.ntk4j.backend;
 import java.util.List;
 import java.util.Set;
 import org.ntk4j.backend.spi.Checks;
+import org.ntk4j.backend.spi.HostTriangular;
 import org.ntk4j.tensor.DType;
 import org.ntk4j.tensor.Tensor;
 import org.ntk4j.tensor.TensorScope;
@@ -447,6 +448,87 @@ public interface Backend extends AutoCloseable {
      */
     default void luSolveInPlace(Tensor a, Tensor b, Tensor out) {
         luSolve(a, b, out);
+    }
+
+    /**
+     * Factors a symmetric positive definite matrix in its own storage: afterwards A holds the lower-triangular
+     * Cholesky factor L, A = L·Lᵀ, with zeros above the diagonal. Only A's lower triangle is read. The default
+     * factors on the host ({@link HostTriangular#cholesky}, O(n³) in Java); a backend should override it with
+     * LAPACK's {@code potrf} or its own blocked factorization.
+     *
+     * @param a an n×n tensor, modified: L (its values are unspecified when the exception is thrown)
+     * @throws NotPositiveDefiniteException if a pivot is not positive
+     */
+    default void choleskyFactorInPlace(Tensor a) {
+        if (a.rows() != a.cols()) {
+            throw new IllegalArgumentException("choleskyFactorInPlace: A must be square, got " + a.shape());
+        }
+        double[] v = toHost(a);
+        int pivot = HostTriangular.cholesky(v, a.rows());
+        if (pivot >= 0) {
+            throw new NotPositiveDefiniteException("choleskyFactorInPlace: the " + a.shape()
+                    + " matrix is not positive definite (the leading minor of order " + (pivot + 1) + " is not positive)");
+        }
+        try (Tensor t = fromHost(v, a.rows(), a.cols(), a.dtype())) {
+            affine(1, t, 0, a);
+        }
+    }
+
+    /**
+     * out ← L⁻¹·B, or L⁻ᵀ·B when {@code transpose}, for L the lower triangle of {@code l} (a factor from
+     * {@link #choleskyFactorInPlace}; its strict upper triangle is not read). The default solves on the host
+     * ({@link HostTriangular#solveLower}); a backend should override it with BLAS {@code trsm}.
+     *
+     * @param l an n×n tensor (not modified)
+     * @param transpose whether to solve with Lᵀ
+     * @param b an n×k tensor (not modified unless it is {@code out})
+     * @param out an n×k tensor, modified: X; may be {@code b}
+     * @throws SingularMatrixException if a diagonal entry of L is zero
+     */
+    default void triangularSolve(Tensor l, boolean transpose, Tensor b, Tensor out) {
+        Checks.requireSquareSystem("triangularSolve", l, b, out);
+        double[] lv = toHost(l);
+        int n = l.rows();
+        requireNonZeroDiagonal(lv, n);
+        double[] x = toHost(b);
+        HostTriangular.solveLower(lv, n, transpose, x, b.cols());
+        try (Tensor t = fromHost(x, b.rows(), b.cols(), out.dtype())) {
+            affine(1, t, 0, out);
+        }
+    }
+
+    /**
+     * out ← Lᵀ·L, both triangles, for L the lower triangle of {@code l} (its strict upper triangle is not read).
+     * The default multiplies on the host ({@link HostTriangular#transposeTimesSelf}); a backend should override
+     * it with LAPACK's {@code lauum}.
+     *
+     * @param l an n×n tensor (not modified unless it is {@code out})
+     * @param out an n×n tensor, modified; may be {@code l}
+     */
+    default void triangularGram(Tensor l, Tensor out) {
+        Checks.requireSameDType("triangularGram", l, out);
+        if (l.rows() != l.cols()) {
+            throw new IllegalArgumentException("triangularGram: L must be square, got " + l.shape());
+        }
+        Checks.requireSameShape("triangularGram out", l, out);
+        double[] c = HostTriangular.transposeTimesSelf(toHost(l), l.rows());
+        try (Tensor t = fromHost(c, l.rows(), l.cols(), out.dtype())) {
+            affine(1, t, 0, out);
+        }
+    }
+
+    /**
+     * @param l row-major n×n values (not modified)
+     * @param n n
+     * @throws SingularMatrixException naming the first zero on the diagonal
+     */
+    private static void requireNonZeroDiagonal(double[] l, int n) {
+        for (int i = 0; i < n; i++) {
+            if (l[i * n + i] == 0) {
+                throw new SingularMatrixException("triangularSolve: the " + n + "×" + n
+                        + " triangular matrix is singular (diagonal entry " + i + " is zero)");
+            }
+        }
     }
 
     /**

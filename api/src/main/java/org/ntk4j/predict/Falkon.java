@@ -3,7 +3,6 @@ package org.ntk4j.predict;
 import java.util.Arrays;
 import java.util.Objects;
 import org.ntk4j.backend.Backend;
-import org.ntk4j.backend.NotPositiveDefiniteException;
 import org.ntk4j.predict.FalkonOptions.Storage;
 import org.ntk4j.tensor.DType;
 import org.ntk4j.tensor.Tensor;
@@ -28,8 +27,6 @@ import org.ntk4j.tensor.TensorScope;
  * keeps it when it takes at most half the free heap. Instances are immutable.
  */
 public final class Falkon {
-
-    private static final double EPS = Math.ulp(1.0);
 
     private final CrossKernel kernel;
     private final FalkonOptions options;
@@ -93,14 +90,23 @@ public final class Falkon {
         double[] residual = new double[1];
         try (TensorScope scope = backend.scope()) {
             Tensor centres = backend.fromHost(cx, m, d, DType.F64);
-            double[] kmm = KernelTiles.full(backend, kernel, cx, d, centres, tile, "K_MM", progress);
+            FalkonPreconditioner pre = preconditioner(backend, cx, d, centres, tile);
             LocalNystrom products = new LocalNystrom(backend, kernel, x, d, centres, tile,
                     keep(n, m), options.precision(), progress);
             inMemory = products.inMemory();
-            alpha = solve(kmm, products, y, c, options, progress, iterations, residual);
+            alpha = solve(pre, products, y, c, options, progress, iterations, residual);
         }
         return new FalkonModel(kernel, cx, d, alpha, c, iterations[0], residual[0], inMemory,
                 System.nanoTime() - t0);
+    }
+
+    /**
+     * K_MM and its factors, before K_NM is computed: the host copy of K_MM is garbage by the time K_NM's tiles
+     * take the heap. The factors are made in the caller's scope, which closes them.
+     */
+    private FalkonPreconditioner preconditioner(Backend backend, double[] cx, int d, Tensor centres, int tile) {
+        double[] kmm = KernelTiles.full(backend, kernel, cx, d, centres, tile, "K_MM", progress);
+        return FalkonPreconditioner.of(backend, kmm, centres.rows(), options.ridge());
     }
 
     /** Whether K_NM is kept: forced, or when it takes at most half the heap that is free now. */
@@ -117,7 +123,7 @@ public final class Falkon {
     /**
      * The preconditioned conjugate gradient on the Nyström normal equations, for any way of holding K_NM.
      *
-     * @param kmm row-major M×M kernel of the centres (not modified)
+     * @param pre the preconditioner built from K_MM and λ (not modified)
      * @param products the products with K_NM
      * @param y row-major N×C targets (not modified)
      * @param c the number of target columns C
@@ -127,61 +133,35 @@ public final class Falkon {
      * @param residual receives the largest final relative residual in [0] (modified)
      * @return α, C×M (column c at [c·M, (c+1)·M))
      */
-    public static double[] solve(double[] kmm, NystromProducts products, double[] y, int c, FalkonOptions options,
-                                 FalkonProgress progress, int[] iterations, double[] residual) {
+    public static double[] solve(FalkonPreconditioner pre, NystromProducts products, double[] y, int c,
+                                 FalkonOptions options, FalkonProgress progress, int[] iterations, double[] residual) {
         int m = products.centres();
         int n = products.samples();
-        if (kmm.length != (long) m * m) {
-            throw new IllegalArgumentException("K_MM has " + kmm.length + " values for " + m + " centres");
+        if (pre.centres() != m) {
+            throw new IllegalArgumentException("the preconditioner has " + pre.centres() + " centres, K_NM " + m);
         }
         double lambda = options.ridge();
-        HostCholesky t = factorKmm(kmm, m);
-        double[] tt = t.transposeTimesSelf();
-        for (int i = 0; i < tt.length; i++) {
-            tt[i] /= m;
-        }
-        HostCholesky a = HostCholesky.factor(tt, m, lambda, "T·Tᵀ/M + λI");
-        tt = null;
         double[] b = products.transposeTimes(y, c);
         scale(1.0 / n, b);
-        t.solveLower(b);
-        a.solveLower(b);
+        pre.solveT(b, true);
+        pre.solveA(b, true);
         double[] beta = conjugateGradient(p -> {
             double[] v = p.clone();
-            a.solveUpper(v);
+            pre.solveA(v, false);
             double[] w = v.clone();
-            t.solveUpper(w);
+            pre.solveT(w, false);
             double[] g = products.gram(w, c);
             scale(1.0 / n, g);
-            t.solveLower(g);
+            pre.solveT(g, true);
             for (int i = 0; i < g.length; i++) {
                 g[i] += lambda * v[i];
             }
-            a.solveLower(g);
+            pre.solveA(g, true);
             return g;
         }, b, m, c, options, progress, iterations, residual);
-        a.solveUpper(beta);
-        t.solveUpper(beta);
+        pre.solveA(beta, false);
+        pre.solveT(beta, false);
         return beta;
-    }
-
-    /** chol(K_MM + s·I), s = 0 first, then M·ε·mean diagonal, growing a hundredfold until it succeeds. */
-    private static HostCholesky factorKmm(double[] kmm, int m) {
-        double meanDiag = 0;
-        for (int i = 0; i < m; i++) {
-            meanDiag += kmm[i * m + i] / m;
-        }
-        double shift = m * EPS * meanDiag;
-        NotPositiveDefiniteException last = null;
-        for (int attempt = 0; attempt < 6; attempt++, shift *= 100) {
-            try {
-                return HostCholesky.factor(kmm, m, shift, "K_MM");
-            } catch (NotPositiveDefiniteException e) {
-                last = e;
-            }
-        }
-        throw new NotPositiveDefiniteException(last.getMessage() + " even with a diagonal shift of "
-                + (shift / 100) + "; are there duplicate centres?");
     }
 
     /** The product W·p of the preconditioned operator, C×M. */
@@ -199,7 +179,7 @@ public final class Falkon {
         boolean[] active = new boolean[c];
         double worst = 0;
         for (int a = 0; a < c; a++) {
-            rr[a] = HostCholesky.dot(r, a * m, r, a * m, m);
+            rr[a] = KnmTile.dot(r, a * m, r, a * m, m);
             bNorm[a] = Math.sqrt(rr[a]);
             active[a] = bNorm[a] > 0;
         }
@@ -213,7 +193,7 @@ public final class Falkon {
                     continue;
                 }
                 int o = a * m;
-                double pwp = HostCholesky.dot(p, o, wp, o, m);
+                double pwp = KnmTile.dot(p, o, wp, o, m);
                 if (!(pwp > 0)) {
                     active[a] = false;
                     continue;

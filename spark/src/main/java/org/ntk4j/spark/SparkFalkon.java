@@ -7,6 +7,7 @@ import org.ntk4j.backend.Backends;
 import org.ntk4j.predict.Falkon;
 import org.ntk4j.predict.FalkonModel;
 import org.ntk4j.predict.FalkonOptions;
+import org.ntk4j.predict.FalkonPreconditioner;
 import org.ntk4j.predict.FalkonProgress;
 import org.ntk4j.predict.KernelTiles;
 import org.ntk4j.predict.NystromCentres;
@@ -54,18 +55,19 @@ public final class SparkFalkon {
         int m = Math.min(options.centres(), n);
         double[] cx = NystromCentres.gather(x, d, NystromCentres.uniform(n, m, options.seed()));
         int tile = Math.min(n, options.tileRowsFor(m));
-        double[] kmm;
-        try (Backend be = Backends.create(); TensorScope scope = be.scope()) {
-            Tensor centres = be.fromHost(cx, m, d, DType.F64);
-            kmm = KernelTiles.full(be, spec.kernel(), cx, d, centres, tile, "K_MM", progress);
-        }
         boolean keep = options.storage() != FalkonOptions.Storage.RECOMPUTE;
         int[] iterations = new int[1];
         double[] residual = new double[1];
         double[] alpha;
-        try (SparkNystrom products = new SparkNystrom(sc, spec, SparkNystrom.blocks(x, d, tile), cx, d, keep,
-                options.precision())) {
-            alpha = Falkon.solve(kmm, products, y, c, options, progress, iterations, residual);
+        try (Backend be = Backends.create(); TensorScope scope = be.scope()) {
+            Tensor centres = be.fromHost(cx, m, d, DType.F64);
+            double[] kmm = KernelTiles.full(be, spec.kernel(), cx, d, centres, tile, "K_MM", progress);
+            FalkonPreconditioner pre = FalkonPreconditioner.of(be, kmm, m, options.ridge());
+            kmm = null;
+            try (SparkNystrom products = new SparkNystrom(sc, spec, SparkNystrom.blocks(x, d, tile), cx, d, keep,
+                    options.precision())) {
+                alpha = Falkon.solve(pre, products, y, c, options, progress, iterations, residual);
+            }
         }
         return new FalkonModel(spec.kernel(), cx, d, alpha, c, iterations[0], residual[0], keep,
                 System.nanoTime() - t0);

@@ -16,7 +16,8 @@ import org.ntk4j.tensor.DType;
 import org.ntk4j.tensor.Tensor;
 
 /**
- * Dense solvers: {@code choleskySolve}, {@code luSolve} and {@code symmetricEigen}, judged by backward error
+ * Dense solvers: {@code choleskySolve}, {@code luSolve}, {@code symmetricEigen}, and the triangular composites
+ * {@code choleskyFactorInPlace}, {@code triangularSolve} and {@code triangularGram}, judged by backward error
  * (residuals relative to ‖A‖·‖X‖ + ‖B‖), orthogonality, and eigenvalues known by construction.
  */
 public abstract class LinearAlgebraConformance extends ConformanceGroup {
@@ -180,6 +181,153 @@ public abstract class LinearAlgebraConformance extends ConformanceGroup {
                             + "SingularMatrixException");
             assertMessageContains(what, e, "luSolve");
         }
+    }
+
+    /** The lower triangle of {@code t}, zeros above. */
+    private static HostMatrix lower(HostMatrix t) {
+        HostMatrix l = t.copy();
+        for (int i = 0; i < t.rows(); i++) {
+            for (int j = i + 1; j < t.cols(); j++) {
+                l.set(i, j, 0);
+            }
+        }
+        return l;
+    }
+
+    /** {@code t} with NaN above the diagonal, which a triangular operation must not read. */
+    private static HostMatrix withUpperGarbage(HostMatrix t) {
+        HostMatrix g = t.copy();
+        for (int i = 0; i < t.rows(); i++) {
+            for (int j = i + 1; j < t.cols(); j++) {
+                g.set(i, j, Double.NaN);
+            }
+        }
+        return g;
+    }
+
+    /** A random lower-triangular n×n matrix, its diagonal in [1, 2]: condition number far from the rounding. */
+    private static HostMatrix randomLower(RandomData r, int n) {
+        HostMatrix l = lower(r.uniform(n, n, -0.5, 0.5));
+        HostMatrix d = r.uniform(n, 1, 1, 2);
+        for (int i = 0; i < n; i++) {
+            l.set(i, i, d.get(i, 0));
+        }
+        return l;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dtypes")
+    @DisplayName("choleskyFactorInPlace leaves L with L·Lᵀ = A and zeros above the diagonal, reading only the lower triangle")
+    void choleskyFactor(DType dtype) {
+        RandomData r = random(66, dtype);
+        Tolerance tol = Tolerance.of(dtype);
+        for (int n : SIZES) {
+            HostMatrix a = r.spd(n);
+            Tensor t = tensor(withUpperGarbage(a), dtype);
+            backend.choleskyFactorInPlace(t);
+            HostMatrix l = host(t);
+            String what = "choleskyFactorInPlace " + n + "×" + n + " " + dtype;
+            Approx.assertExact(what + ": zeros above the diagonal", lower(l), l);
+            for (int i = 0; i < n; i++) {
+                assertTrue(l.get(i, i) > 0, what + ": diagonal entry " + i + " is " + l.get(i, i));
+            }
+            // L·Lᵀ = A with a positive diagonal defines L uniquely; its backward error is at most about n·u·|L|·|Lᵀ|
+            HostMatrix product = Reference.gemm(1, l, false, l, true, 0, null);
+            HostMatrix magnitude = Reference.gemmMagnitude(1, l, false, l, true, 0, null);
+            Approx.assertRounding(what + ": L·Lᵀ", a, product, magnitude, 4 * n, tol);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dtypes")
+    @DisplayName("choleskyFactorInPlace throws NotPositiveDefiniteException for indefinite and semidefinite matrices")
+    void choleskyFactorNotPositiveDefinite(DType dtype) {
+        double[][] cases = {{-1}, {0}, {1, 2, 2, 1}, {1, 1, 1, 1}, {2, 0, 0, 0, -1, 0, 0, 0, 3}, {Double.NaN}};
+        for (double[] c : cases) {
+            int n = (int) Math.round(Math.sqrt(c.length));
+            Tensor a = backend.fromHost(c.clone(), n, n, dtype);
+            assertThrows(NotPositiveDefiniteException.class, () -> backend.choleskyFactorInPlace(a),
+                    "choleskyFactorInPlace of " + Arrays.toString(c));
+        }
+        assertIllegalArgument(() -> backend.choleskyFactorInPlace(backend.zeros(2, 3, dtype)), "2×3");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dtypes")
+    @DisplayName("triangularSolve solves with L and with Lᵀ, reads only the lower triangle, and may write into B")
+    void triangularSolve(DType dtype) {
+        RandomData r = random(67, dtype);
+        for (int n : SIZES) {
+            for (int k : new int[] {1, 3}) {
+                HostMatrix l = randomLower(r, n);
+                HostMatrix garbage = withUpperGarbage(l);
+                HostMatrix b = r.uniform(n, k);
+                Tensor tl = tensor(garbage, dtype);
+                Tensor tb = tensor(b, dtype);
+                for (boolean transpose : new boolean[] {false, true}) {
+                    String what = "triangularSolve " + n + "×" + n + (transpose ? " Lᵀ" : " L") + " with " + k
+                            + " right-hand sides " + dtype;
+                    HostMatrix op = transpose ? Reference.transpose(l) : l;
+                    Tensor out = backend.zeros(n, k, dtype);
+                    backend.triangularSolve(tl, transpose, tb, out);
+                    assertResidual(what, op, host(out), b, dtype);
+                    Approx.assertExact(what + " leaves L unchanged", garbage, host(tl));
+                    Approx.assertExact(what + " leaves B unchanged", b, host(tb));
+                    Tensor inPlace = tensor(b, dtype);
+                    backend.triangularSolve(tl, transpose, inPlace, inPlace);
+                    assertResidual(what + " with out = B", op, host(inPlace), b, dtype);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dtypes")
+    @DisplayName("triangularSolve throws SingularMatrixException for a zero on the diagonal, and checks shapes")
+    void triangularSolveRejects(DType dtype) {
+        HostMatrix l = new HostMatrix(3, 3, new double[] {2, 0, 0, 1, 0, 0, 1, 1, 1});
+        for (boolean transpose : new boolean[] {false, true}) {
+            Tensor b = backend.fromHost(new double[] {1, 2, 3}, 3, 1, dtype);
+            SingularMatrixException e = assertThrows(SingularMatrixException.class,
+                    () -> backend.triangularSolve(tensor(l, dtype), transpose, b, b),
+                    "triangularSolve " + dtype + " with a zero on the diagonal");
+            assertMessageContains("triangularSolve " + dtype, e, "triangularSolve");
+        }
+        assertIllegalArgument(() -> backend.triangularSolve(backend.zeros(2, 3, dtype), false, backend.zeros(2, 1, dtype),
+                backend.zeros(2, 1, dtype)), "2×3");
+        Tensor square = tensor(randomLower(random(68, dtype), 3), dtype);
+        assertIllegalArgument(() -> backend.triangularSolve(square, true, backend.zeros(2, 1, dtype),
+                backend.zeros(2, 1, dtype)), "2×1");
+        assertIllegalArgument(() -> backend.triangularSolve(square, false, backend.zeros(3, 1, dtype),
+                backend.zeros(3, 2, dtype)), "3×2");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dtypes")
+    @DisplayName("triangularGram gives Lᵀ·L in both triangles, reads only the lower triangle, and may write into L")
+    void triangularGram(DType dtype) {
+        RandomData r = random(69, dtype);
+        Tolerance tol = Tolerance.of(dtype);
+        for (int n : SIZES) {
+            HostMatrix l = randomLower(r, n);
+            HostMatrix garbage = withUpperGarbage(l);
+            HostMatrix expected = Reference.gemm(1, l, true, l, false, 0, null);
+            HostMatrix magnitude = Reference.gemmMagnitude(1, l, true, l, false, 0, null);
+            String what = "triangularGram " + n + "×" + n + " " + dtype;
+            Tensor tl = tensor(garbage, dtype);
+            Tensor out = backend.zeros(n, n, dtype);
+            backend.triangularGram(tl, out);
+            HostMatrix actual = host(out);
+            Approx.assertRounding(what, expected, actual, magnitude, n, tol);
+            Approx.assertExact(what + " is symmetric", Reference.transpose(actual), actual);
+            Approx.assertExact(what + " leaves L unchanged", garbage, host(tl));
+            backend.triangularGram(tl, tl);
+            Approx.assertRounding(what + " with out = L", expected, host(tl), magnitude, n, tol);
+        }
+        assertIllegalArgument(() -> backend.triangularGram(backend.zeros(2, 3, dtype), backend.zeros(2, 3, dtype)),
+                "2×3");
+        assertIllegalArgument(() -> backend.triangularGram(backend.zeros(3, 3, dtype), backend.zeros(2, 2, dtype)),
+                "2×2");
     }
 
     /** A = H·diag(λ)·H with H = I − 2vvᵀ/vᵀv, a symmetric orthogonal reflection: eigenvalues λ. */

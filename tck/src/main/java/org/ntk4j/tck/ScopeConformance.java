@@ -218,7 +218,13 @@ public abstract class ScopeConformance extends ConformanceGroup {
             call("luSolve(A)", () -> backend.luSolve(bad, open, out)),
             call("luSolve(B)", () -> backend.luSolve(spd, bad, out)),
             call("luSolve(out)", () -> backend.luSolve(spd, open, bad)),
-            call("symmetricEigen", () -> backend.symmetricEigen(bad)));
+            call("symmetricEigen", () -> backend.symmetricEigen(bad)),
+            call("choleskyFactorInPlace", () -> backend.choleskyFactorInPlace(bad)),
+            call("triangularSolve(L)", () -> backend.triangularSolve(bad, false, open, out)),
+            call("triangularSolve(B)", () -> backend.triangularSolve(spd, true, bad, out)),
+            call("triangularSolve(out)", () -> backend.triangularSolve(spd, false, open, bad)),
+            call("triangularGram(L)", () -> backend.triangularGram(bad, out)),
+            call("triangularGram(out)", () -> backend.triangularGram(spd, bad)));
     }
 
     @ParameterizedTest(name = "{0}")

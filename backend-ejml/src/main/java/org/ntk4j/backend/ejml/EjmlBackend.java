@@ -5,7 +5,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.IntStream;
+import org.ejml.EjmlParameters;
+import org.ejml.data.DGrowArray;
+import org.ejml.data.DMatrixRBlock;
 import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.block.MatrixOps_DDRB;
+import org.ejml.dense.block.decomposition.chol.CholeskyOuterForm_DDRB;
+import org.ejml.dense.block.decomposition.chol.CholeskyOuterForm_MT_DDRB;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.CommonOps_MT_DDRM;
 import org.ejml.dense.row.decomposition.lu.LUDecompositionAlt_DDRM;
@@ -25,6 +31,7 @@ import org.ntk4j.backend.spi.AbstractTensor;
 import org.ntk4j.backend.spi.ActivationDuals;
 import org.ntk4j.backend.spi.Checks;
 import org.ntk4j.backend.spi.DualRows;
+import org.ntk4j.backend.spi.HostTriangular;
 import org.ntk4j.backend.spi.ScopeStack;
 import org.ntk4j.tensor.DType;
 import org.ntk4j.tensor.Tensor;
@@ -397,6 +404,68 @@ public final class EjmlBackend implements Backend {
         DMatrixRMaj rhs = mb == mo ? mb.copy() : mb;
         solver.solve(rhs, mo);
         requireFinite("choleskySolve", mo, a);
+    }
+
+    /**
+     * Overrides the host default with EJML's blocked outer-form Cholesky (threaded when this backend is): the
+     * array is rearranged into blocks in place, factored, and rearranged back, so no copy of A is made.
+     */
+    @Override
+    public void choleskyFactorInPlace(Tensor a) {
+        double[] d = own(a).data();
+        if (a.rows() != a.cols()) {
+            throw new IllegalArgumentException("choleskyFactorInPlace: A must be square, got " + a.shape());
+        }
+        int n = a.rows();
+        int block = EjmlParameters.BLOCK_WIDTH_CHOL;
+        DGrowArray work = new DGrowArray();
+        MatrixOps_DDRB.convertRowToBlock(n, n, block, d, work);
+        DMatrixRBlock blocks = DMatrixRBlock.wrap(d, n, n, block);
+        boolean ok = threaded ? new CholeskyOuterForm_MT_DDRB(true).decompose(blocks)
+                : new CholeskyOuterForm_DDRB(true).decompose(blocks);
+        MatrixOps_DDRB.convertBlockToRow(n, n, block, d, work);
+        for (int i = 0; i < n; i++) {
+            Arrays.fill(d, i * n + i + 1, (i + 1) * n, 0);
+            ok &= d[i * n + i] > 0 && Double.isFinite(d[i * n + i]);
+        }
+        if (!ok) {
+            throw new NotPositiveDefiniteException("choleskyFactorInPlace: the " + a.shape()
+                    + " matrix is not positive definite");
+        }
+    }
+
+    /** Overrides the copying default: substitution on the tensors' own arrays. */
+    @Override
+    public void triangularSolve(Tensor l, boolean transpose, Tensor b, Tensor out) {
+        double[] dl = own(l).data();
+        double[] db = own(b).data();
+        double[] dout = own(out).data();
+        Checks.requireSquareSystem("triangularSolve", l, b, out);
+        int n = l.rows();
+        for (int i = 0; i < n; i++) {
+            if (dl[i * n + i] == 0) {
+                throw new SingularMatrixException("triangularSolve: the " + l.shape()
+                        + " triangular matrix is singular (diagonal entry " + i + " is zero)");
+            }
+        }
+        if (dout != db) {
+            System.arraycopy(db, 0, dout, 0, (int) b.size());
+        }
+        HostTriangular.solveLower(dl, n, transpose, dout, b.cols());
+    }
+
+    /** Overrides the copying default: the product is computed from L's own array. */
+    @Override
+    public void triangularGram(Tensor l, Tensor out) {
+        double[] dl = own(l).data();
+        double[] dout = own(out).data();
+        Checks.requireSameDType("triangularGram", l, out);
+        if (l.rows() != l.cols()) {
+            throw new IllegalArgumentException("triangularGram: L must be square, got " + l.shape());
+        }
+        Checks.requireSameShape("triangularGram out", l, out);
+        double[] c = HostTriangular.transposeTimesSelf(dl, l.rows());
+        System.arraycopy(c, 0, dout, 0, c.length);
     }
 
     /** Overrides the default: one pass over the arrays, in parallel by rows. */

@@ -438,6 +438,24 @@ public final class Nd4jBackend implements Backend {
         Nd4jLinalg.luSolve(this, a, b, out, true);
     }
 
+    /** Overrides the host default: LAPACK {@code potrf} on the tensor's own buffer. */
+    @Override
+    public void choleskyFactorInPlace(Tensor a) {
+        Nd4jLinalg.choleskyFactor(this, a);
+    }
+
+    /** Overrides the host default: BLAS {@code trsm} on the buffers. */
+    @Override
+    public void triangularSolve(Tensor l, boolean transpose, Tensor b, Tensor out) {
+        Nd4jLinalg.triangularSolve(this, l, transpose, b, out);
+    }
+
+    /** Overrides the host default: LAPACK {@code lauum} on out's buffer, then a mirror of its lower triangle. */
+    @Override
+    public void triangularGram(Tensor l, Tensor out) {
+        Nd4jLinalg.triangularGram(this, l, out);
+    }
+
     @Override
     public SymmetricEigen symmetricEigen(Tensor a) {
         return Nd4jLinalg.symmetricEigen(this, a);

@@ -3,6 +3,8 @@ package org.ntk4j.backend.nd4j;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.stream.IntStream;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -146,16 +148,16 @@ final class Nd4jFused {
      * @return the sum of its diagonal, in double precision
      */
     static double trace(INDArray a) {
-        int n = a.rows();
+        long n = a.rows();
         double s = 0;
         if (a.dataType() == DataType.DOUBLE) {
-            DoubleBuffer d = a.data().asNioDouble();
-            for (int i = 0; i < n; i++) {
+            DoublePointer d = new DoublePointer(a.data().addressPointer());
+            for (long i = 0; i < n; i++) {
                 s += d.get(i * (n + 1));
             }
         } else {
-            FloatBuffer f = a.data().asNioFloat();
-            for (int i = 0; i < n; i++) {
+            FloatPointer f = new FloatPointer(a.data().addressPointer());
+            for (long i = 0; i < n; i++) {
                 s += f.get(i * (n + 1));
             }
         }
@@ -163,24 +165,24 @@ final class Nd4jFused {
     }
 
     /**
-     * a ← a + shift·I.
+     * a ← a + shift·I, through JavaCPP pointers (an NIO view ends at 2 GiB).
      *
      * @param shift the value added to the diagonal
      * @param a a square array, modified
      */
     static void addToDiagonal(double shift, INDArray a) {
-        int n = a.rows();
+        long n = a.rows();
         if (a.dataType() == DataType.DOUBLE) {
-            DoubleBuffer d = a.data().asNioDouble();
-            for (int i = 0; i < n; i++) {
-                int k = i * (n + 1);
+            DoublePointer d = new DoublePointer(a.data().addressPointer());
+            for (long i = 0; i < n; i++) {
+                long k = i * (n + 1);
                 d.put(k, d.get(k) + shift);
             }
         } else {
-            FloatBuffer f = a.data().asNioFloat();
+            FloatPointer f = new FloatPointer(a.data().addressPointer());
             float s = (float) shift;
-            for (int i = 0; i < n; i++) {
-                int k = i * (n + 1);
+            for (long i = 0; i < n; i++) {
+                long k = i * (n + 1);
                 f.put(k, f.get(k) + s);
             }
         }

@@ -15,6 +15,9 @@ import org.ntk4j.tensor.Tensor;
  */
 final class Nd4jLinalg {
 
+    /** The info LAPACKE's {@code potrf} returns when A's triangle holds a NaN. */
+    private static final int LAPACKE_NAN_IN_A = -4;
+
     private Nd4jLinalg() {
     }
 
@@ -44,6 +47,68 @@ final class Nd4jLinalg {
             throw new NotPositiveDefiniteException("choleskySolve: the " + a.shape()
                     + " matrix is not positive definite (the solution is not finite)");
         }
+    }
+
+    static void choleskyFactor(Nd4jBackend backend, Tensor a) {
+        INDArray ma = backend.arr(a);
+        if (a.rows() != a.cols()) {
+            throw new IllegalArgumentException("choleskyFactorInPlace: A must be square, got " + a.shape());
+        }
+        int info = Nd4jNative.potrf(ma);
+        if (info > 0) {
+            throw new NotPositiveDefiniteException("choleskyFactorInPlace: the " + a.shape()
+                    + " matrix is not positive definite (the leading minor of order " + info + " is not positive)");
+        }
+        // LAPACKE reports a NaN in the triangle it reads as an invalid fourth argument
+        if (info == LAPACKE_NAN_IN_A || !finiteDiagonal(ma)) {
+            throw new NotPositiveDefiniteException("choleskyFactorInPlace: the " + a.shape()
+                    + " matrix is not positive definite (it holds a value that is not finite)");
+        }
+        requireOk("choleskyFactorInPlace", "potrf", info);
+        Nd4jNative.zeroUpper(ma);
+    }
+
+    static void triangularSolve(Nd4jBackend backend, Tensor l, boolean transpose, Tensor b, Tensor out) {
+        INDArray ml = backend.arr(l);
+        INDArray mb = backend.arr(b);
+        INDArray mo = backend.arr(out);
+        Checks.requireSquareSystem("triangularSolve", l, b, out);
+        int n = l.rows();
+        for (int i = 0; i < n; i++) {
+            if (ml.data().getDouble((long) i * n + i) == 0) {
+                throw new SingularMatrixException("triangularSolve: the " + l.shape()
+                        + " triangular matrix is singular (diagonal entry " + i + " is zero)");
+            }
+        }
+        if (mo != mb) {
+            Nd4jNative.copy(mb, mo);
+        }
+        Nd4jNative.trsmLower(ml, transpose, mo);
+    }
+
+    static void triangularGram(Nd4jBackend backend, Tensor l, Tensor out) {
+        INDArray ml = backend.arr(l);
+        INDArray mo = backend.arr(out);
+        Checks.requireSameDType("triangularGram", l, out);
+        if (l.rows() != l.cols()) {
+            throw new IllegalArgumentException("triangularGram: L must be square, got " + l.shape());
+        }
+        Checks.requireSameShape("triangularGram out", l, out);
+        if (mo != ml) {
+            Nd4jNative.copy(ml, mo);
+        }
+        requireOk("triangularGram", "lauum", Nd4jNative.lauum(mo));
+        Nd4jNative.mirrorLower(mo);
+    }
+
+    private static boolean finiteDiagonal(INDArray a) {
+        int n = a.rows();
+        for (int i = 0; i < n; i++) {
+            if (!Double.isFinite(a.data().getDouble((long) i * n + i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static void luSolve(Nd4jBackend backend, Tensor a, Tensor b, Tensor out, boolean inPlace) {

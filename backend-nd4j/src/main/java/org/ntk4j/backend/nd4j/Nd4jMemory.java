@@ -2,6 +2,8 @@ package org.ntk4j.backend.nd4j;
 
 import java.util.concurrent.atomic.AtomicLong;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -104,7 +106,8 @@ final class Nd4jMemory {
     }
 
     /**
-     * Copies an array's values to the host.
+     * Copies an array's values to the host: through an NIO view, or for arrays past 2 GiB (an M×M F64 array
+     * at M &gt; 16,383), where an NIO view ends, through a JavaCPP pointer.
      *
      * @param a a contiguous c-order array (not modified)
      * @return a new row-major array, F32 widened to double
@@ -112,11 +115,20 @@ final class Nd4jMemory {
     static double[] read(INDArray a) {
         int n = (int) a.length();
         double[] out = new double[n];
+        boolean huge = (long) n * a.dataType().width() > Integer.MAX_VALUE;
         if (a.dataType() == DataType.DOUBLE) {
-            a.data().asNioDouble().get(out, 0, n);
+            if (huge) {
+                new DoublePointer(a.data().addressPointer()).get(out, 0, n);
+            } else {
+                a.data().asNioDouble().get(out, 0, n);
+            }
         } else {
             float[] f = new float[n];
-            a.data().asNioFloat().get(f, 0, n);
+            if (huge) {
+                new FloatPointer(a.data().addressPointer()).get(f, 0, n);
+            } else {
+                a.data().asNioFloat().get(f, 0, n);
+            }
             for (int i = 0; i < n; i++) {
                 out[i] = f[i];
             }
@@ -132,14 +144,23 @@ final class Nd4jMemory {
      */
     static void write(INDArray a, double[] data) {
         int n = (int) a.length();
+        boolean huge = (long) n * a.dataType().width() > Integer.MAX_VALUE;
         if (a.dataType() == DataType.DOUBLE) {
-            a.data().asNioDouble().put(data, 0, n);
+            if (huge) {
+                new DoublePointer(a.data().addressPointer()).put(data, 0, n);
+            } else {
+                a.data().asNioDouble().put(data, 0, n);
+            }
         } else {
             float[] f = new float[n];
             for (int i = 0; i < n; i++) {
                 f[i] = (float) data[i];
             }
-            a.data().asNioFloat().put(f, 0, n);
+            if (huge) {
+                new FloatPointer(a.data().addressPointer()).put(f, 0, n);
+            } else {
+                a.data().asNioFloat().put(f, 0, n);
+            }
         }
     }
 

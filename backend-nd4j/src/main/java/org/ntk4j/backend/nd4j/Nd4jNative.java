@@ -169,6 +169,71 @@ final class Nd4jNative {
         trsm(l, b, LOWER, TRANS, NON_UNIT);
     }
 
+    /**
+     * B ← L⁻¹·B or L⁻ᵀ·B for the lower triangle L of the row-major n×n {@code l} (BLAS {@code trsm} on the
+     * buffers, no copies).
+     *
+     * @param l n×n (not modified; its strict upper triangle is not read)
+     * @param transpose whether to solve with Lᵀ
+     * @param b n×k right-hand sides, modified: the solution
+     */
+    static void trsmLower(INDArray l, boolean transpose, INDArray b) {
+        trsm(l, b, LOWER, transpose ? TRANS : NO_TRANS, NON_UNIT);
+    }
+
+    /**
+     * The row-major lower triangle L of {@code a} becomes Lᵀ·L (its lower triangle). LAPACK {@code lauum} runs
+     * column-major on the upper triangle U = Lᵀ and computes U·Uᵀ = Lᵀ·L in place; the strict upper triangle of
+     * the row-major array is not touched.
+     *
+     * @param a n×n, modified
+     * @return LAPACK's info: 0 on success
+     */
+    static int lauum(INDArray a) {
+        return Nd4jLapackThread.call(() -> lauumHere(a));
+    }
+
+    private static int lauumHere(INDArray a) {
+        int n = a.rows();
+        return isDouble(a) ? openblas.LAPACKE_dlauum(LAPACK_COL_MAJOR, (byte) 'U', n, d(a), n)
+                : openblas.LAPACKE_slauum(LAPACK_COL_MAJOR, (byte) 'U', n, f(a), n);
+    }
+
+    /**
+     * Sets the strict upper triangle of the row-major n×n {@code a} to zero.
+     *
+     * @param a n×n, modified
+     */
+    static void zeroUpper(INDArray a) {
+        int n = a.rows();
+        long width = a.dataType().width();
+        org.bytedeco.javacpp.Pointer p = new org.bytedeco.javacpp.BytePointer(a.data().addressPointer());
+        for (int i = 0; i + 1 < n; i++) {
+            org.bytedeco.javacpp.Pointer.memset(p.position((i * (long) n + i + 1) * width), 0, (n - i - 1) * width);
+        }
+    }
+
+    /**
+     * Copies the strict lower triangle of the row-major n×n {@code a} into its upper triangle, making it
+     * symmetric: row i's tail is column i's tail, a strided copy.
+     *
+     * @param a n×n, modified
+     */
+    static void mirrorLower(INDArray a) {
+        int n = a.rows();
+        for (int i = 0; i + 1 < n; i++) {
+            long below = (i + 1) * (long) n + i;
+            long right = i * (long) n + i + 1;
+            if (isDouble(a)) {
+                DoublePointer p = d(a);
+                openblas.cblas_dcopy(n - i - 1, p.position(below), n, d(a).position(right), 1);
+            } else {
+                FloatPointer p = f(a);
+                openblas.cblas_scopy(n - i - 1, p.position(below), n, f(a).position(right), 1);
+            }
+        }
+    }
+
     /** B ← op(T)⁻¹·B for the triangle {@code uplo} of the row-major n×n T, row-major n×k B. */
     private static void trsm(INDArray t, INDArray b, int uplo, int trans, int diag) {
         int n = t.rows();
