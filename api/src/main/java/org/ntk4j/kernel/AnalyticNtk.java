@@ -7,6 +7,8 @@ import org.ntk4j.backend.Activation;
 import org.ntk4j.backend.Backend;
 import org.ntk4j.backend.spi.ActivationDuals;
 import org.ntk4j.nn.Mlp;
+import org.ntk4j.nn.layers.KernelValue;
+import org.ntk4j.nn.layers.Model;
 import org.ntk4j.tensor.DType;
 import org.ntk4j.tensor.Tensor;
 import org.ntk4j.tensor.TensorScope;
@@ -29,6 +31,12 @@ import org.ntk4j.tensor.TensorScope;
  * NTK of the same network in {@link org.ntk4j.nn.Parameterization#NTK NTK parameterization} as its hidden
  * widths grow (the error falls like 1/√width).
  *
+ * <p>{@link #of(Model)} gives the kernel of any model of the shipped layers: the input kernel flows through every
+ * layer's {@link org.ntk4j.nn.layers.Layer#kernel} map (convolutions, pooling, flatten, layer norm, residual
+ * blocks; DESIGN §12). A dense-and-activation model gives the same kernel as the MLP recursion. Its blocks must
+ * fit in the heap: {@link Model#kernelBytes} estimates them and computations that cannot fit are refused before
+ * they start.
+ *
  * <p>Every computation is timed into {@code ntk4j.kernel.compute} (tags backend, kind = analytic), its
  * GEMM flops counted in {@code ntk4j.backend.flops} (op = kernel.analytic), and the listener told.
  * Instances are immutable.
@@ -43,6 +51,18 @@ public final class AnalyticNtk {
     private final double sigmaB;
     private final MeterRegistry registry;
     private final KernelListener listener;
+    /** The model whose layer maps give the kernel, or {@code null} for the MLP recursion. */
+    private final Model model;
+
+    private AnalyticNtk(Model model, MeterRegistry registry, KernelListener listener) {
+        this.model = model;
+        this.depth = 0;
+        this.activation = null;
+        this.sigmaW = 0;
+        this.sigmaB = 0;
+        this.registry = registry;
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
 
     private AnalyticNtk(int depth, Activation activation, double sigmaW, double sigmaB, MeterRegistry registry,
                         KernelListener listener) {
@@ -52,6 +72,7 @@ public final class AnalyticNtk {
         if (!(sigmaW > 0) || !(sigmaB >= 0) || !Double.isFinite(sigmaW) || !Double.isFinite(sigmaB)) {
             throw new IllegalArgumentException("need σ_w > 0 and σ_b ≥ 0, finite; got " + sigmaW + ", " + sigmaB);
         }
+        this.model = null;
         this.depth = depth;
         this.activation = Objects.requireNonNull(activation, "activation");
         this.sigmaW = sigmaW;
@@ -84,11 +105,30 @@ public final class AnalyticNtk {
     }
 
     /**
+     * The infinite-width kernels of a model of the shipped layers, by the layers' kernel maps. As for
+     * {@link #of(Mlp)}, the NNGP is that of either parameterization and the NTK the limit of the NTK
+     * parameterization; σ_w, σ_b and biases are each layer's.
+     *
+     * @param model a model whose output is a vector (end an image model with flatten or globalAvgPool and a dense
+     *              layer)
+     * @return its kernel, reporting to {@link Metrics#globalRegistry}
+     * @throws IllegalArgumentException when the model's output is an image
+     */
+    public static AnalyticNtk of(Model model) {
+        if (model.outputShape().isImage()) {
+            throw new IllegalArgumentException("analytic kernel: " + model + " outputs images "
+                    + model.outputShape() + "; end it with flatten or globalAvgPool and a dense layer");
+        }
+        return new AnalyticNtk(model, Metrics.globalRegistry, KernelListener.NONE);
+    }
+
+    /**
      * @param r the registry for the timer and flop counter, or {@code null} for none
      * @return a copy reporting there
      */
     public AnalyticNtk withMeterRegistry(MeterRegistry r) {
-        return new AnalyticNtk(depth, activation, sigmaW, sigmaB, r, listener);
+        return model != null ? new AnalyticNtk(model, r, listener)
+                : new AnalyticNtk(depth, activation, sigmaW, sigmaB, r, listener);
     }
 
     /**
@@ -96,27 +136,85 @@ public final class AnalyticNtk {
      * @return a copy with that listener
      */
     public AnalyticNtk withListener(KernelListener l) {
-        return new AnalyticNtk(depth, activation, sigmaW, sigmaB, registry, l);
+        return model != null ? new AnalyticNtk(model, registry, l)
+                : new AnalyticNtk(depth, activation, sigmaW, sigmaB, registry, l);
     }
 
-    /** @return the number of dense layers */
+    /** @return the model of a kernel made by {@link #of(Model)}, or {@code null} for an MLP recursion */
+    public Model model() {
+        return model;
+    }
+
+    /** @return the number of dense layers of an MLP recursion */
     public int depth() {
+        requireMlp("depth");
         return depth;
     }
 
-    /** @return the nonlinearity */
+    /** @return the nonlinearity of an MLP recursion */
     public Activation activation() {
+        requireMlp("activation");
         return activation;
     }
 
-    /** @return σ_w */
+    /** @return σ_w of an MLP recursion */
     public double sigmaW() {
+        requireMlp("σ_w");
         return sigmaW;
     }
 
-    /** @return σ_b */
+    /** @return σ_b of an MLP recursion */
     public double sigmaB() {
+        requireMlp("σ_b");
         return sigmaB;
+    }
+
+    private void requireMlp(String what) {
+        if (model != null) {
+            throw new IllegalStateException(this + " is the kernel of a model, with no single " + what
+                    + "; see model()");
+        }
+    }
+
+    /**
+     * The largest block that fits: the largest n ≤ {@code limit} with {@link Model#kernelBytes}(n, n) within
+     * the heap's free memory ({@code limit} itself for an MLP recursion, whose blocks are n × n values).
+     *
+     * @param limit the largest block wanted, ≥ 1
+     * @return that n, or 0 when not even one pair of samples fits
+     */
+    public int largestBlock(int limit) {
+        if (model == null) {
+            return limit;
+        }
+        long free = freeHeap();
+        int n = limit;
+        while (n > 0 && model.kernelBytes(n, n) > free) {
+            n = n > 64 ? n * 3 / 4 : n - 1;
+        }
+        return n;
+    }
+
+    private static long freeHeap() {
+        Runtime rt = Runtime.getRuntime();
+        return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    }
+
+    /** Refuses, in one line, a block of a model kernel that cannot fit in the heap. */
+    private void requireFits(int n1, int n2) {
+        if (model == null) {
+            return;
+        }
+        long need = model.kernelBytes(n1, n2);
+        long free = freeHeap();
+        if (need > free) {
+            int fits = largestBlock(Math.max(n1, n2));
+            throw new IllegalArgumentException(String.format("analytic kernel of %s: a block of %d × %d samples needs"
+                    + " about %.1f MiB (%s layout, %d position pairs per sample pair), more than the %.1f MiB free in"
+                    + " the heap; %s", model, n1, n2, need / 1048576.0, model.kernelLayout(),
+                    KernelValueRows.of(model), free / 1048576.0, fits > 0 ? "blocks of at most " + fits + " × " + fits
+                            + " samples fit" : "not even one pair of samples fits: use smaller images or pool earlier"));
+        }
     }
 
     /**
@@ -158,6 +256,7 @@ public final class AnalyticNtk {
             throw new IllegalArgumentException("analytic kernel: inputs have " + x1.cols() + " and " + other.cols()
                     + " columns (" + x1.shape() + ", " + other.shape() + ")");
         }
+        requireFits(x1.rows(), other.rows());
         Kernels out;
         try (TensorScope scope = backend.scope()) {
             Operand a = operand(backend, x1);
@@ -202,6 +301,7 @@ public final class AnalyticNtk {
                     + " columns (" + x1.shape() + ", " + other.shape() + ")");
         }
         int n1 = x1.rows();
+        requireFits(Math.min(blockRows, n1), other.rows());
         Operand a = operand(backend, x1);
         Operand b = x2 == null ? a : operand(backend, other);
         for (int r0 = 0; r0 < n1; r0 += blockRows) {
@@ -226,13 +326,19 @@ public final class AnalyticNtk {
      * @param backend the backend
      * @param x1 N1×d inputs (not modified)
      * @param x2 N2×d inputs, or {@code null} for X1 itself (not modified)
-     * @param batchSize samples per block, ≥ 1
+     * @param batchSize samples per block, ≥ 1; for a model kernel, lowered to {@link #largestBlock} when its
+     *                  blocks would not fit in the heap
      * @param progress told after every tile
      * @return the kernels on the host
      */
     public HostKernels computeTiled(Backend backend, Tensor x1, Tensor x2, int batchSize, TileProgress progress) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be ≥ 1, got " + batchSize);
+        }
+        if (model != null) {
+            int fits = largestBlock(batchSize);
+            requireFits(Math.max(1, fits), Math.max(1, fits));
+            batchSize = fits;
         }
         long t0 = System.nanoTime();
         boolean symmetric = x2 == null;
@@ -301,6 +407,9 @@ public final class AnalyticNtk {
     }
 
     private Operand operand(Backend be, Tensor x) {
+        if (model != null) {
+            return new Operand(x, new double[0][]);
+        }
         double d = x.cols();
         double[] q;
         try (Tensor sq = be.zeros(x.rows(), 1, x.dtype())) {
@@ -328,6 +437,10 @@ public final class AnalyticNtk {
 
     /** The recursion on the backend; tensors it makes belong to the caller's scope. */
     private Kernels recurse(Backend be, Operand a, Operand b) {
+        if (model != null) {
+            KernelValue v = model.kernel(be, a.x(), a == b ? null : b.x());
+            return new Kernels(v.nngp(), v.ntk());
+        }
         DType dt = a.x().dtype();
         int n1 = a.x().rows();
         int n2 = b.x().rows();
@@ -358,8 +471,20 @@ public final class AnalyticNtk {
         return new Kernels(sigma, theta);
     }
 
+    /** The position pairs of a model's kernel layout, for messages. */
+    private static final class KernelValueRows {
+        static long of(Model m) {
+            org.ntk4j.nn.layers.Shape s = m.inputShape();
+            long p = s.isImage() ? (long) s.height() * s.width() : 1;
+            return m.kernelLayout() == KernelValue.Layout.FULL ? p * p : p;
+        }
+    }
+
     @Override
     public String toString() {
+        if (model != null) {
+            return "analytic-ntk[" + model + "]";
+        }
         return "analytic-ntk[depth " + depth + ", " + activation + ", σw=" + sigmaW + ", σb=" + sigmaB + "]";
     }
 }
