@@ -53,9 +53,12 @@ public final class AnalyticNtk {
     private final KernelListener listener;
     /** The model whose layer maps give the kernel, or {@code null} for the MLP recursion. */
     private final Model model;
+    /** The bytes a model kernel's block may take, or 0 for the heap's free memory. */
+    private final long budget;
 
-    private AnalyticNtk(Model model, MeterRegistry registry, KernelListener listener) {
+    private AnalyticNtk(Model model, long budget, MeterRegistry registry, KernelListener listener) {
         this.model = model;
+        this.budget = budget;
         this.depth = 0;
         this.activation = null;
         this.sigmaW = 0;
@@ -73,6 +76,7 @@ public final class AnalyticNtk {
             throw new IllegalArgumentException("need σ_w > 0 and σ_b ≥ 0, finite; got " + sigmaW + ", " + sigmaB);
         }
         this.model = null;
+        this.budget = 0;
         this.depth = depth;
         this.activation = Objects.requireNonNull(activation, "activation");
         this.sigmaW = sigmaW;
@@ -119,7 +123,7 @@ public final class AnalyticNtk {
             throw new IllegalArgumentException("analytic kernel: " + model + " outputs images "
                     + model.outputShape() + "; end it with flatten or globalAvgPool and a dense layer");
         }
-        return new AnalyticNtk(model, Metrics.globalRegistry, KernelListener.NONE);
+        return new AnalyticNtk(model, 0, Metrics.globalRegistry, KernelListener.NONE);
     }
 
     /**
@@ -127,7 +131,7 @@ public final class AnalyticNtk {
      * @return a copy reporting there
      */
     public AnalyticNtk withMeterRegistry(MeterRegistry r) {
-        return model != null ? new AnalyticNtk(model, r, listener)
+        return model != null ? new AnalyticNtk(model, budget, r, listener)
                 : new AnalyticNtk(depth, activation, sigmaW, sigmaB, r, listener);
     }
 
@@ -136,8 +140,28 @@ public final class AnalyticNtk {
      * @return a copy with that listener
      */
     public AnalyticNtk withListener(KernelListener l) {
-        return model != null ? new AnalyticNtk(model, registry, l)
+        return model != null ? new AnalyticNtk(model, budget, registry, l)
                 : new AnalyticNtk(depth, activation, sigmaW, sigmaB, registry, l);
+    }
+
+    /**
+     * @param bytes the memory a block of a model kernel may take (its estimate, {@link Model#kernelBytes}), &gt; 0;
+     *              by default the heap's free memory. Use it to leave room, or for off-heap and device memory.
+     * @return a copy with that budget
+     * @throws IllegalStateException for an MLP recursion, whose blocks are plain n1 × n2 matrices
+     */
+    public AnalyticNtk withMemoryBudget(long bytes) {
+        requireModel("a memory budget");
+        if (bytes < 1) {
+            throw new IllegalArgumentException("memory budget must be > 0 bytes, got " + bytes);
+        }
+        return new AnalyticNtk(model, bytes, registry, listener);
+    }
+
+    private void requireModel(String what) {
+        if (model == null) {
+            throw new IllegalStateException(this + " is an MLP recursion; " + what + " applies to model kernels");
+        }
     }
 
     /** @return the model of a kernel made by {@link #of(Model)}, or {@code null} for an MLP recursion */
@@ -187,12 +211,16 @@ public final class AnalyticNtk {
         if (model == null) {
             return limit;
         }
-        long free = freeHeap();
+        long free = available();
         int n = limit;
         while (n > 0 && model.kernelBytes(n, n) > free) {
             n = n > 64 ? n * 3 / 4 : n - 1;
         }
         return n;
+    }
+
+    private long available() {
+        return budget > 0 ? budget : freeHeap();
     }
 
     private static long freeHeap() {
@@ -206,14 +234,15 @@ public final class AnalyticNtk {
             return;
         }
         long need = model.kernelBytes(n1, n2);
-        long free = freeHeap();
+        long free = available();
         if (need > free) {
             int fits = largestBlock(Math.max(n1, n2));
-            throw new IllegalArgumentException(String.format("analytic kernel of %s: a block of %d × %d samples needs"
-                    + " about %.1f MiB (%s layout, %d position pairs per sample pair), more than the %.1f MiB free in"
-                    + " the heap; %s", model, n1, n2, need / 1048576.0, model.kernelLayout(),
-                    KernelValueRows.of(model), free / 1048576.0, fits > 0 ? "blocks of at most " + fits + " × " + fits
-                            + " samples fit" : "not even one pair of samples fits: use smaller images or pool earlier"));
+            String advice = fits > 0 ? "blocks of at most " + fits + " × " + fits + " samples fit"
+                    : "not even one pair of samples fits: use smaller images or pool earlier";
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "analytic kernel of %s: a block of"
+                    + " %d × %d samples needs about %.1f MiB (%s layout, %d position pairs per sample pair), more than"
+                    + " the %.1f MiB %s; %s", model, n1, n2, need / 1048576.0, model.kernelLayout(),
+                    KernelValueRows.of(model), free / 1048576.0, budget > 0 ? "budget" : "free in the heap", advice));
         }
     }
 
@@ -248,6 +277,8 @@ public final class AnalyticNtk {
      * @param x1 N1×d inputs (not modified)
      * @param x2 N2×d inputs, or {@code null} for X1 itself (not modified)
      * @return new N1×N2 kernels
+     * @throws IllegalArgumentException for a model kernel of which not even one pair of samples fits in the heap
+     *                                  (larger kernels are computed in sub-blocks that fit)
      */
     public Kernels compute(Backend backend, Tensor x1, Tensor x2) {
         long t0 = System.nanoTime();
@@ -256,7 +287,6 @@ public final class AnalyticNtk {
             throw new IllegalArgumentException("analytic kernel: inputs have " + x1.cols() + " and " + other.cols()
                     + " columns (" + x1.shape() + ", " + other.shape() + ")");
         }
-        requireFits(x1.rows(), other.rows());
         Kernels out;
         try (TensorScope scope = backend.scope()) {
             Operand a = operand(backend, x1);
@@ -301,7 +331,6 @@ public final class AnalyticNtk {
                     + " columns (" + x1.shape() + ", " + other.shape() + ")");
         }
         int n1 = x1.rows();
-        requireFits(Math.min(blockRows, n1), other.rows());
         Operand a = operand(backend, x1);
         Operand b = x2 == null ? a : operand(backend, other);
         for (int r0 = 0; r0 < n1; r0 += blockRows) {
@@ -375,6 +404,64 @@ public final class AnalyticNtk {
         return new HostKernels(new HostMatrix(nngp, n1, n2), new HostMatrix(ntk, n1, n2));
     }
 
+    /**
+     * A model's kernels of x1 against x2 (null: x1 itself) on the backend, in sub-blocks of at most
+     * {@link #largestBlock} samples a side when the whole would not fit, assembled by row concatenations and
+     * transposes; tensors belong to the caller's scope.
+     */
+    private Kernels modelBlocks(Backend be, Tensor x1, Tensor x2) {
+        Tensor other = x2 == null ? x1 : x2;
+        int n1 = x1.rows();
+        int n2 = other.rows();
+        int b = largestBlock(Math.max(n1, n2));
+        requireFits(Math.max(1, Math.min(b, n1)), Math.max(1, Math.min(b, n2)));
+        if (n1 <= b && n2 <= b) {
+            KernelValue v = model.kernel(be, x1, x2);
+            return new Kernels(v.nngp(), v.ntk());
+        }
+        java.util.List<Tensor> nngpCols = new java.util.ArrayList<>();
+        java.util.List<Tensor> ntkCols = new java.util.ArrayList<>();
+        for (int c0 = 0; c0 < n2; c0 += b) {
+            int[] cols = range(c0, Math.min(n2, c0 + b));
+            java.util.List<Tensor> nngpRows = new java.util.ArrayList<>();
+            java.util.List<Tensor> ntkRows = new java.util.ArrayList<>();
+            try (Tensor xc = be.gatherRows(other, cols)) {
+                for (int r0 = 0; r0 < n1; r0 += b) {
+                    try (Tensor xr = be.gatherRows(x1, range(r0, Math.min(n1, r0 + b)));
+                         KernelValue v = model.kernel(be, xr, xc)) {
+                        nngpRows.add(be.copy(v.nngp()));
+                        ntkRows.add(be.copy(v.ntk()));
+                    }
+                }
+                nngpCols.add(transposedConcat(be, nngpRows));
+                ntkCols.add(transposedConcat(be, ntkRows));
+            }
+        }
+        return new Kernels(untransposedConcat(be, nngpCols), untransposedConcat(be, ntkCols));
+    }
+
+    /** Stacks row blocks and returns the transpose of the stack; closes the parts. */
+    private static Tensor transposedConcat(Backend be, java.util.List<Tensor> parts) {
+        try (Tensor all = be.concatRows(parts)) {
+            return be.transpose(all);
+        } finally {
+            parts.forEach(Tensor::close);
+        }
+    }
+
+    /** Stacks transposed column blocks and transposes back; closes the parts. */
+    private static Tensor untransposedConcat(Backend be, java.util.List<Tensor> parts) {
+        return transposedConcat(be, parts);
+    }
+
+    private static int[] range(int from, int to) {
+        int[] idx = new int[to - from];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = from + i;
+        }
+        return idx;
+    }
+
     /** Copies a tile into place and, when {@code mirror}, its transpose into the mirrored place. */
     private static void place(double[] tile, double[] out, int r0, int r1, int c0, int c1, int cols, boolean mirror) {
         int tc = c1 - c0;
@@ -438,8 +525,7 @@ public final class AnalyticNtk {
     /** The recursion on the backend; tensors it makes belong to the caller's scope. */
     private Kernels recurse(Backend be, Operand a, Operand b) {
         if (model != null) {
-            KernelValue v = model.kernel(be, a.x(), a == b ? null : b.x());
-            return new Kernels(v.nngp(), v.ntk());
+            return modelBlocks(be, a.x(), a == b ? null : b.x());
         }
         DType dt = a.x().dtype();
         int n1 = a.x().rows();

@@ -234,16 +234,42 @@ class LayerKernelClosedFormTest {
     }
 
     @Test
-    @DisplayName("a block that cannot fit in the heap is refused before any work, naming the size that fits")
+    @DisplayName("a model of which not even one pair fits in the heap is refused before any work, in one line")
     void tooLargeForTheHeapIsRefused() {
-        Model big = Model.of(Shape.image(64, 64, 1), conv(2, 3, 1, 0), Layers.relu(), Layers.globalAvgPool(),
+        Model big = Model.of(Shape.image(128, 128, 1), conv(2, 3, 1, 0), Layers.relu(), Layers.globalAvgPool(),
                 dense(1, 1, 0));
-        long need = big.kernelBytes(200, 200);
-        assertTrue(need > Runtime.getRuntime().maxMemory(), "estimate " + need);
-        try (Tensor x = be.fromHost(new double[200 * 4096], 200, 4096, DType.F64)) {
+        assertTrue(big.kernelBytes(1, 1) > Runtime.getRuntime().maxMemory(), "estimate " + big.kernelBytes(1, 1));
+        try (Tensor x = be.fromHost(new double[2 * 16384], 2, 16384, DType.F64)) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                     () -> AnalyticNtk.of(big).withMeterRegistry(null).compute(be, x, null));
-            assertTrue(e.getMessage().contains("MiB") && e.getMessage().contains("FULL"), e.getMessage());
+            assertTrue(e.getMessage().contains("MiB") && e.getMessage().contains("FULL")
+                    && e.getMessage().contains("not even one pair"), e.getMessage());
+            assertTrue(!e.getMessage().contains("\n"), e.getMessage());
+        }
+    }
+
+    @Test
+    @DisplayName("a kernel larger than the largest block is assembled from sub-blocks, equal to the tiles")
+    void subBlocksAssemble() {
+        Model model = Model.of(Shape.image(4, 4, 1), conv(3, 3, 1.3, 0.1), Layers.relu(), Layers.globalAvgPool(),
+                dense(1, 1.0, 0.1));
+        AnalyticNtk k = AnalyticNtk.of(model).withMeterRegistry(null).withMemoryBudget(model.kernelBytes(3, 3));
+        assertEquals(3, k.largestBlock(9));
+        try (Tensor x1 = be.fromHost(LayerTesting.values(13, 9 * 16), 9, 16, DType.F64);
+             Tensor x2 = be.fromHost(LayerTesting.values(14, 5 * 16), 5, 16, DType.F64);
+             AnalyticNtk.Kernels whole = k.compute(be, x1, x2)) {
+            AnalyticNtk.HostKernels tiles = k.computeTiled(be, x1, x2, 2, (done, total) -> { });
+            assertClose(tiles.nngp().data(), be.toHost(whole.nngp()), 1e-14);
+            assertClose(tiles.ntk().data(), be.toHost(whole.ntk()), 1e-14);
+            int[] rows = {0};
+            k.computeRows(be, x1, x2, 4, (first, block) -> {
+                double[] got = be.toHost(block.ntk());
+                double[] want = java.util.Arrays.copyOfRange(tiles.ntk().data(), first * 5, first * 5 + got.length);
+                assertClose(want, got, 1e-14);
+                rows[0] += block.ntk().rows();
+                block.close();
+            });
+            assertEquals(9, rows[0]);
         }
     }
 
