@@ -208,43 +208,15 @@ public final class AnalyticNtk {
      * @return that n, or 0 when not even one pair of samples fits
      */
     public int largestBlock(int limit) {
-        if (model == null) {
-            return limit;
-        }
-        long free = available();
-        int n = limit;
-        while (n > 0 && model.kernelBytes(n, n) > free) {
-            n = n > 64 ? n * 3 / 4 : n - 1;
-        }
-        return n;
+        return model == null ? limit : blocks().largestBlock(limit);
     }
 
-    private long available() {
-        return budget > 0 ? budget : freeHeap();
+    private ModelKernelBlocks blocks() {
+        return new ModelKernelBlocks(model, budget);
     }
 
-    private static long freeHeap() {
-        Runtime rt = Runtime.getRuntime();
-        return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-    }
 
-    /** Refuses, in one line, a block of a model kernel that cannot fit in the heap. */
-    private void requireFits(int n1, int n2) {
-        if (model == null) {
-            return;
-        }
-        long need = model.kernelBytes(n1, n2);
-        long free = available();
-        if (need > free) {
-            int fits = largestBlock(Math.max(n1, n2));
-            String advice = fits > 0 ? "blocks of at most " + fits + " × " + fits + " samples fit"
-                    : "not even one pair of samples fits: use smaller images or pool earlier";
-            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "analytic kernel of %s: a block of"
-                    + " %d × %d samples needs about %.1f MiB (%s layout, %d position pairs per sample pair), more than"
-                    + " the %.1f MiB %s; %s", model, n1, n2, need / 1048576.0, model.kernelLayout(),
-                    KernelValueRows.of(model), free / 1048576.0, budget > 0 ? "budget" : "free in the heap", advice));
-        }
-    }
+
 
     /**
      * Both kernels of a computation.
@@ -366,7 +338,7 @@ public final class AnalyticNtk {
         }
         if (model != null) {
             int fits = largestBlock(batchSize);
-            requireFits(Math.max(1, fits), Math.max(1, fits));
+            blocks().requireFits(Math.max(1, fits), Math.max(1, fits));
             batchSize = fits;
         }
         long t0 = System.nanoTime();
@@ -404,63 +376,8 @@ public final class AnalyticNtk {
         return new HostKernels(new HostMatrix(nngp, n1, n2), new HostMatrix(ntk, n1, n2));
     }
 
-    /**
-     * A model's kernels of x1 against x2 (null: x1 itself) on the backend, in sub-blocks of at most
-     * {@link #largestBlock} samples a side when the whole would not fit, assembled by row concatenations and
-     * transposes; tensors belong to the caller's scope.
-     */
-    private Kernels modelBlocks(Backend be, Tensor x1, Tensor x2) {
-        Tensor other = x2 == null ? x1 : x2;
-        int n1 = x1.rows();
-        int n2 = other.rows();
-        int b = largestBlock(Math.max(n1, n2));
-        requireFits(Math.max(1, Math.min(b, n1)), Math.max(1, Math.min(b, n2)));
-        if (n1 <= b && n2 <= b) {
-            KernelValue v = model.kernel(be, x1, x2);
-            return new Kernels(v.nngp(), v.ntk());
-        }
-        java.util.List<Tensor> nngpCols = new java.util.ArrayList<>();
-        java.util.List<Tensor> ntkCols = new java.util.ArrayList<>();
-        for (int c0 = 0; c0 < n2; c0 += b) {
-            int[] cols = range(c0, Math.min(n2, c0 + b));
-            java.util.List<Tensor> nngpRows = new java.util.ArrayList<>();
-            java.util.List<Tensor> ntkRows = new java.util.ArrayList<>();
-            try (Tensor xc = be.gatherRows(other, cols)) {
-                for (int r0 = 0; r0 < n1; r0 += b) {
-                    try (Tensor xr = be.gatherRows(x1, range(r0, Math.min(n1, r0 + b)));
-                         KernelValue v = model.kernel(be, xr, xc)) {
-                        nngpRows.add(be.copy(v.nngp()));
-                        ntkRows.add(be.copy(v.ntk()));
-                    }
-                }
-                nngpCols.add(transposedConcat(be, nngpRows));
-                ntkCols.add(transposedConcat(be, ntkRows));
-            }
-        }
-        return new Kernels(untransposedConcat(be, nngpCols), untransposedConcat(be, ntkCols));
-    }
 
-    /** Stacks row blocks and returns the transpose of the stack; closes the parts. */
-    private static Tensor transposedConcat(Backend be, java.util.List<Tensor> parts) {
-        try (Tensor all = be.concatRows(parts)) {
-            return be.transpose(all);
-        } finally {
-            parts.forEach(Tensor::close);
-        }
-    }
 
-    /** Stacks transposed column blocks and transposes back; closes the parts. */
-    private static Tensor untransposedConcat(Backend be, java.util.List<Tensor> parts) {
-        return transposedConcat(be, parts);
-    }
-
-    private static int[] range(int from, int to) {
-        int[] idx = new int[to - from];
-        for (int i = 0; i < idx.length; i++) {
-            idx[i] = from + i;
-        }
-        return idx;
-    }
 
     /** Copies a tile into place and, when {@code mirror}, its transpose into the mirrored place. */
     private static void place(double[] tile, double[] out, int r0, int r1, int c0, int c1, int cols, boolean mirror) {
@@ -525,7 +442,7 @@ public final class AnalyticNtk {
     /** The recursion on the backend; tensors it makes belong to the caller's scope. */
     private Kernels recurse(Backend be, Operand a, Operand b) {
         if (model != null) {
-            return modelBlocks(be, a.x(), a == b ? null : b.x());
+            return blocks().compute(be, a.x(), a == b ? null : b.x());
         }
         DType dt = a.x().dtype();
         int n1 = a.x().rows();
@@ -557,14 +474,6 @@ public final class AnalyticNtk {
         return new Kernels(sigma, theta);
     }
 
-    /** The position pairs of a model's kernel layout, for messages. */
-    private static final class KernelValueRows {
-        static long of(Model m) {
-            org.ntk4j.nn.layers.Shape s = m.inputShape();
-            long p = s.isImage() ? (long) s.height() * s.width() : 1;
-            return m.kernelLayout() == KernelValue.Layout.FULL ? p * p : p;
-        }
-    }
 
     @Override
     public String toString() {

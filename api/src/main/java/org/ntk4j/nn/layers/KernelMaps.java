@@ -1,6 +1,7 @@
 package org.ntk4j.nn.layers;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.ntk4j.backend.Activation;
 import org.ntk4j.backend.Backend;
@@ -126,8 +127,8 @@ final class KernelMaps {
         try (Tensor blocks = be.reshape(in.nngp, p * n1, n2)) {
             for (int i = 0; i < p; i++) {
                 try (Tensor k = be.gatherRows(blocks, Ops.range(i * n1, (i + 1) * n1))) {
-                    Tensor[] d = dualMap(be, f, k, java.util.Arrays.copyOfRange(q1, i * n1, (i + 1) * n1),
-                            java.util.Arrays.copyOfRange(q2, i * n2, (i + 1) * n2));
+                    Tensor[] d = dualMap(be, f, k, Arrays.copyOfRange(q1, i * n1, (i + 1) * n1),
+                            Arrays.copyOfRange(q2, i * n2, (i + 1) * n2));
                     ks.add(d[0]);
                     kds.add(d[1]);
                 }

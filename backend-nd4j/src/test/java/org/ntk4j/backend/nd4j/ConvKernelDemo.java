@@ -71,6 +71,11 @@ public final class ConvKernelDemo {
         double nngp = accuracy(be, ktr.nngp(), kte.nngp(), train, test, reg);
         System.out.printf(Locale.ROOT, "RESULT %s: NTK accuracy %.4f, NNGP accuracy %.4f, kernel time %.1f s%n",
                 which, ntk, nngp, seconds);
+        for (double r : new double[] {1e-6, 1e-4, 1e-3, 1e-2, 1e-1}) {
+            System.out.printf(Locale.ROOT, "  diag_reg %.0e: NTK %.4f, NNGP %.4f%n", r,
+                    accuracy(be, ktr.ntk(), kte.ntk(), train, test, r),
+                    accuracy(be, ktr.nngp(), kte.nngp(), train, test, r));
+        }
         be.close();
     }
 
