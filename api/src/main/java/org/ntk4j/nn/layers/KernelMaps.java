@@ -86,14 +86,14 @@ final class KernelMaps {
                 kk = dualDiagonal(be, f, in, q1, q2, p);
                 break;
             default:
+                Tensor[] pk;
                 try (Tensor pair = toPairForm(be, in.nngp, p, in.n1, in.n2)) {
-                    Tensor[] pk = dualMap(be, f, pair, q1, q2);
-                    try {
-                        kk = new Tensor[] {fromPairForm(be, pk[0], p, in.n1, in.n2),
-                            fromPairForm(be, pk[1], p, in.n1, in.n2)};
-                    } finally {
-                        pk[0].close();
-                        pk[1].close();
+                    pk = dualMap(be, f, pair, q1, q2);
+                }
+                kk = new Tensor[2];
+                for (int i = 0; i < 2; i++) {
+                    try (Tensor t = pk[i]) {
+                        kk[i] = fromPairForm(be, t, p, in.n1, in.n2);
                     }
                 }
         }
