@@ -2,6 +2,7 @@ package org.ntk4j.backend;
 
 import java.util.List;
 import java.util.Set;
+import org.ntk4j.backend.spi.Checks;
 import org.ntk4j.tensor.DType;
 import org.ntk4j.tensor.Tensor;
 import org.ntk4j.tensor.TensorScope;
@@ -388,6 +389,36 @@ public interface Backend extends AutoCloseable {
         try (Tensor a = gatherRows(inputGram, rows); Tensor at = transpose(a); Tensor b = gatherRows(at, cols);
              Tensor wide = transpose(b)) {
             ntkLayerAccumulate(deltaGram, wide, inputScale, biasVariance, acc);
+        }
+    }
+
+    /**
+     * One layer of the analytic kernel recursion: a nonlinearity's dual and the dense layer after it. With
+     * Σ̃[i][j] = E[φ(u)·φ(v)] and Ṫ[i][j] = E[φ'(u)·φ'(v)] as {@link #dualMap} defines them for variances q1[i],
+     * q2[j] and covariance sigma[i][j]:
+     * sigma ← weightVariance·Σ̃ + biasVariance, then theta ← sigma + weightVariance·(theta ⊙ Ṫ).
+     * The default calls {@link #dualMap} into two temporaries and then {@link #hadamard}, {@link #affine} and
+     * {@link #axpby}; a backend may override it with one pass over sigma and theta that needs no temporaries (same
+     * results within the tolerances of {@link #dualMap}).
+     *
+     * @param f the activation
+     * @param sigma an n1×n2 tensor of covariances, modified: the next layer's NNGP
+     * @param q1 an n1×1 tensor of variances, ≥ 0 (not modified)
+     * @param q2 an n2×1 tensor of variances, ≥ 0 (not modified)
+     * @param weightVariance σ_w² of the dense layer
+     * @param biasVariance σ_b² of the dense layer
+     * @param theta an n1×n2 tensor, the NTK so far, modified: the next layer's NTK; distinct from the other
+     *     three tensors
+     */
+    default void dualLayer(Activation f, Tensor sigma, Tensor q1, Tensor q2, double weightVariance,
+                           double biasVariance, Tensor theta) {
+        Checks.requireDualLayerArguments(sigma, q1, q2, theta);
+        try (Tensor k = zeros(sigma.rows(), sigma.cols(), sigma.dtype());
+             Tensor kdot = zeros(sigma.rows(), sigma.cols(), sigma.dtype())) {
+            dualMap(f, sigma, q1, q2, k, kdot);
+            hadamard(theta, kdot, theta);
+            affine(weightVariance, k, biasVariance, sigma);
+            axpby(1, sigma, weightVariance, theta, theta);
         }
     }
 

@@ -6,6 +6,10 @@ import java.util.Objects;
 /**
  * An in-memory labelled data set on the host: n samples of d features, row-major, with class labels.
  * Instances are immutable: the arrays are copied in and out.
+ *
+ * <p>Each sample also has a logical shape whose product is d: (d) for tabular data, (H, W, C) for images, row-major
+ * with channels last (IDX images of n×28×28 are (28, 28, 1)). Models with convolutions read it; MLPs see d
+ * features. Subsets, rescaling and standardization keep it.
  */
 public final class Dataset {
 
@@ -18,8 +22,12 @@ public final class Dataset {
     private final int rows;
     private final int dims;
     private final int classes;
+    private final int[] sampleShape;
 
     /**
+     * A data set of vector samples, shape (d).
+     *
+
      * @param name a short name for reports ("digits", a file name)
      * @param features row-major n×d values, finite (copied)
      * @param rows n, ≥ 1
@@ -30,6 +38,34 @@ public final class Dataset {
      *     or the mismatched sizes
      */
     public Dataset(String name, double[] features, int rows, int dims, int[] labels, int classes) {
+        this(name, features, rows, new int[] {dims}, labels, classes);
+    }
+
+    /**
+     * A data set whose samples have a logical shape.
+     *
+     * @param name a short name for reports ("digits", a file name)
+     * @param features row-major n×d values, finite (copied)
+     * @param rows n, ≥ 1
+     * @param sampleShape the shape of one sample, e.g. (28, 28, 1); d is the product (copied)
+     * @param labels n class labels in [0, classes) (copied)
+     * @param classes the number of classes, 1 to {@link #MAX_CLASSES}
+     * @throws IllegalArgumentException naming the first bad value, the mismatched sizes or a bad shape
+     */
+    public Dataset(String name, double[] features, int rows, int[] sampleShape, int[] labels, int classes) {
+        long product = 1;
+        for (int s : sampleShape) {
+            if (s < 1) {
+                throw new IllegalArgumentException(name + ": sample shape " + Arrays.toString(sampleShape)
+                        + " has a dimension below 1");
+            }
+            product *= s;
+        }
+        if (sampleShape.length == 0 || product > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(name + ": bad sample shape " + Arrays.toString(sampleShape));
+        }
+        int dims = (int) product;
+        this.sampleShape = sampleShape.clone();
         this.name = Objects.requireNonNull(name, "name");
         if (rows < 1 || dims < 1 || classes < 1) {
             throw new IllegalArgumentException(name + ": need at least one sample, feature and class, got n=" + rows
@@ -77,6 +113,19 @@ public final class Dataset {
     /** @return the number of features d */
     public int dims() {
         return dims;
+    }
+
+    /** @return the logical shape of one sample, (d) or e.g. (H, W, C) (a copy) */
+    public int[] sampleShape() {
+        return sampleShape.clone();
+    }
+
+    /**
+     * @param shape a shape whose product is {@link #dims()} (not modified)
+     * @return the same samples with that logical shape
+     */
+    public Dataset withSampleShape(int... shape) {
+        return new Dataset(name, features, rows, shape, labels, classes);
     }
 
     /** @return the number of classes */
@@ -133,7 +182,7 @@ public final class Dataset {
             System.arraycopy(features, indices[r] * dims, x, r * dims, dims);
             y[r] = labels[indices[r]];
         }
-        return new Dataset(subsetName, x, indices.length, dims, y, classes);
+        return new Dataset(subsetName, x, indices.length, sampleShape, y, classes);
     }
 
     /**
@@ -147,7 +196,7 @@ public final class Dataset {
         for (int i = 0; i < x.length; i++) {
             x[i] *= factor;
         }
-        return new Dataset(name, x, rows, dims, labels, classes);
+        return new Dataset(name, x, rows, sampleShape, labels, classes);
     }
 
     /**
@@ -195,11 +244,13 @@ public final class Dataset {
                 x[i * dims + j] = v;
             }
         }
-        return new Dataset(name, x, rows, dims, labels, classes);
+        return new Dataset(name, x, rows, sampleShape, labels, classes);
     }
 
     @Override
     public String toString() {
-        return name + " (" + rows + " samples × " + dims + " features, " + classes + " classes)";
+        String shape = sampleShape.length == 1 ? ""
+                : " " + Arrays.toString(sampleShape).replace('[', '(').replace(']', ')');
+        return name + " (" + rows + " samples × " + dims + " features" + shape + ", " + classes + " classes)";
     }
 }

@@ -71,6 +71,6 @@ public final class Digits {
         if (row != SAMPLES) {
             throw new IllegalStateException("bundled digits data has " + row + " rows, expected " + SAMPLES);
         }
-        return new Dataset("digits", x, SAMPLES, FEATURES, y, CLASSES);
+        return new Dataset("digits", x, SAMPLES, new int[] {8, 8, 1}, y, CLASSES);
     }
 }

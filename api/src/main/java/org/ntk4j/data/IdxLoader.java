@@ -39,7 +39,7 @@ public final class IdxLoader {
      * {@code scale} (255 puts unsigned-byte pixels in [0, 1]), classes the largest label + 1 (at least 10
      * for MNIST-style labels that cover 0..9).
      *
-     * @param images an IDX file of n items (n×h×w images, or n×d rows)
+     * @param images an IDX file of n items (n×h×w images, sample shape (h, w, 1); n×h×w×c, (h, w, c); or n×d rows)
      * @param labels an IDX file of n integer labels in 0..255
      * @param limit read at most this many samples (0 for all)
      * @param scale the divisor for the pixel values, positive
@@ -83,7 +83,10 @@ public final class IdxLoader {
             max = Math.max(max, lab[i]);
         }
         String name = images.getFileName().toString().replaceAll("(\\.gz)$", "");
-        return new Dataset(name, features, n, d, lab, max + 1);
+        int[] shape = x.shape();
+        int[] sample = shape.length == 3 ? new int[] {shape[1], shape[2], 1}
+                : shape.length == 4 ? new int[] {shape[1], shape[2], shape[3]} : new int[] {d};
+        return new Dataset(name, features, n, sample, lab, max + 1);
     }
 
     /**

@@ -115,7 +115,7 @@ public record Split(Dataset train, Dataset test) {
 
     private static Dataset withClasses(Dataset d, int classes) {
         return d.classes() == classes ? d
-                : new Dataset(d.name(), d.features(), d.size(), d.dims(), d.labels(), classes);
+                : new Dataset(d.name(), d.features(), d.size(), d.sampleShape(), d.labels(), classes);
     }
 
     /**

@@ -25,8 +25,9 @@ import org.ntk4j.tensor.TensorScope;
  *   dense:    Σ ← σ_w²·Σ̃ + σ_b²,  Θ ← Σ + σ_w²·Θ̃
  * </pre>
  *
- * The expectations are {@link Backend#dualMap} (closed forms for IDENTITY, RELU, LEAKY_RELU, ERF, Gauss–Hermite
- * quadrature for the others); the variances q are carried on the host by {@link ActivationDuals}. Widths do
+ * Each nonlinearity and the dense layer after it are one {@link Backend#dualLayer} on the two n1×n2 kernels,
+ * which a backend may fuse into one pass; the expectations are those of {@link Backend#dualMap} (closed forms
+ * for IDENTITY, RELU, LEAKY_RELU, ERF, quadrature for the others); the variances q are carried on the host by {@link ActivationDuals}. Widths do
  * not matter; σ_b is 0 for a network without biases. This is the limit, per output, of the traced empirical
  * NTK of the same network in {@link org.ntk4j.nn.Parameterization#NTK NTK parameterization} as its hidden
  * widths grow (the error falls like 1/√width).
@@ -453,23 +454,11 @@ public final class AnalyticNtk {
         double sb2 = sigmaB * sigmaB;
         be.affine(sw2, sigma, sb2, sigma);
         Tensor theta = be.copy(sigma);
-        if (depth > 1) {
-            Tensor k = be.zeros(n1, n2, dt);
-            Tensor kdot = be.zeros(n1, n2, dt);
-            for (int l = 1; l < depth; l++) {
-                try (Tensor tq1 = be.fromHost(a.q()[l - 1], n1, 1, dt);
-                     Tensor tq2 = be.fromHost(b.q()[l - 1], n2, 1, dt)) {
-                    be.dualMap(activation, sigma, tq1, tq2, k, kdot);
-                }
-                be.hadamard(theta, kdot, theta);
-                Tensor swap = sigma;
-                sigma = k;
-                k = swap;
-                be.affine(sw2, sigma, sb2, sigma);
-                be.axpby(1, sigma, sw2, theta, theta);
+        for (int l = 1; l < depth; l++) {
+            try (Tensor tq1 = be.fromHost(a.q()[l - 1], n1, 1, dt);
+                 Tensor tq2 = be.fromHost(b.q()[l - 1], n2, 1, dt)) {
+                be.dualLayer(activation, sigma, tq1, tq2, sw2, sb2, theta);
             }
-            k.close();
-            kdot.close();
         }
         return new Kernels(sigma, theta);
     }

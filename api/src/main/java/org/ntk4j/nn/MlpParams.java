@@ -23,7 +23,7 @@ import org.ntk4j.tensor.Tensor;
  * {@code b<l>} of shape (d_{l+1},), the layout of {@code x @ W + b} — so Python reads them with
  * {@code numpy.load}. The architecture (activation, parameterization, σ's) is not in the file.
  */
-public final class MlpParams {
+public final class MlpParams implements HostParams {
 
     private final Mlp mlp;
     private final double[][] weights;
@@ -67,6 +67,11 @@ public final class MlpParams {
         }
     }
 
+    @Override
+    public List<String> names() {
+        return mlp.parameterNames();
+    }
+
     /** @return the architecture */
     public Mlp mlp() {
         return mlp;
@@ -99,6 +104,7 @@ public final class MlpParams {
      * @param dtype the element type
      * @return new parameters on the backend (owned by the caller or the current scope)
      */
+    @Override
     public Params upload(Backend backend, DType dtype) {
         List<Tensor> out = new ArrayList<>();
         for (int l = 0; l < mlp.depth(); l++) {
@@ -132,6 +138,7 @@ public final class MlpParams {
     }
 
     /** @return all values in the order W0, b0, W1, b1, …, each row-major */
+    @Override
     public double[] flatten() {
         double[] out = new double[Math.toIntExact(mlp.parameterCount())];
         int off = 0;
@@ -181,6 +188,7 @@ public final class MlpParams {
      * @param compressed whether to deflate the entries ({@code savez_compressed}) or store them
      * @throws IOException if writing fails
      */
+    @Override
     public void save(Path file, boolean compressed) throws IOException {
         Map<String, NpyArray> arrays = new LinkedHashMap<>();
         for (int l = 0; l < mlp.depth(); l++) {

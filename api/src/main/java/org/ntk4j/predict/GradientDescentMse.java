@@ -36,15 +36,19 @@ public final class GradientDescentMse implements AutoCloseable {
     private final Tensor y;
     private final double learningRate;
     private final double normalization;
+    private final boolean adopted;
     private SymmetricEigen eigen;
     private double[] lambda;
+    /** Whether an adopted kernel has been factored in place by the t = ∞ solve (its values are then lost). */
+    private boolean factored;
 
-    private GradientDescentMse(Backend be, Tensor kernel, Tensor y, double learningRate) {
+    private GradientDescentMse(Backend be, Tensor kernel, Tensor y, double learningRate, boolean adopted) {
         this.be = be;
         this.kernel = kernel;
         this.y = y;
         this.learningRate = learningRate;
         this.normalization = y.size();
+        this.adopted = adopted;
     }
 
     /**
@@ -63,7 +67,9 @@ public final class GradientDescentMse implements AutoCloseable {
     }
 
     /**
-     * Like {@link #of}, but regularizes the kernel in place and keeps it, without a copy.
+     * Like {@link #of}, but regularizes the kernel in place and keeps it, without a copy, and the t = ∞ solve
+     * factors it in place: ask for every time in one call ({@link #testWeights} or {@link #predict}), since after
+     * that solve neither another t = ∞ solve nor a first eigendecomposition is possible.
      *
      * @param backend the backend of the tensors
      * @param kTrainTrain n_k×n_k symmetric kernel (modified: the predictor owns it from now on)
@@ -91,7 +97,7 @@ public final class GradientDescentMse implements AutoCloseable {
             Tensor k = inPlace ? Regularized.shiftInPlace(backend, kTrainTrain, diagReg, new double[1])
                     : Regularized.shifted(backend, kTrainTrain, diagReg, new double[1]);
             Tensor y = backend.copy(yTrain);
-            return new GradientDescentMse(backend, inPlace ? k : scope.keep(k), scope.keep(y), learningRate);
+            return new GradientDescentMse(backend, inPlace ? k : scope.keep(k), scope.keep(y), learningRate, inPlace);
         }
     }
 
@@ -110,6 +116,7 @@ public final class GradientDescentMse implements AutoCloseable {
         if (eigen != null) {
             return;
         }
+        requireKernel();
         try (TensorScope scope = be.scope()) {
             SymmetricEigen e = be.symmetricEigen(kernel);
             double[] l = be.toHost(e.values());
@@ -293,8 +300,14 @@ public final class GradientDescentMse implements AutoCloseable {
     private Tensor weightAt(double t, Tensor r, Tensor vtr, Tensor[] alphaInf) {
         if (t == Double.POSITIVE_INFINITY) {
             if (alphaInf[0] == null) {
+                requireKernel();
                 Tensor a = be.zeros(r.rows(), r.cols(), r.dtype());
-                be.choleskySolve(kernel, r, a);
+                if (adopted) {
+                    factored = true;
+                    be.choleskySolveInPlace(kernel, r, a);
+                } else {
+                    be.choleskySolve(kernel, r, a);
+                }
                 be.scale(-1, a, a);
                 alphaInf[0] = a;
             }
@@ -328,6 +341,13 @@ public final class GradientDescentMse implements AutoCloseable {
             }
         }
         return be.fromHost(f, n, k, y.dtype());
+    }
+
+    private void requireKernel() {
+        if (factored) {
+            throw new IllegalStateException("the train-train kernel was factored in place by an earlier t = ∞ solve;"
+                    + " ask a predictor that adopted its kernel for every time in one call");
+        }
     }
 
     private static void checkShape(Tensor t, int rows, int cols, String name) {

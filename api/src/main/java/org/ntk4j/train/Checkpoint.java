@@ -22,9 +22,9 @@ import org.ntk4j.tensor.Tensor;
  * the batch schedule's position (which is its random generator's whole state) and the iteration count.
  *
  * <p>Stored as a NumPy {@code .npz} archive, written to a temporary file and moved into place, so a crash never
- * leaves a half-written checkpoint. Entries: {@code param.W0}, {@code param.b0}, … (float64, the parameter
- * shapes); {@code state.scalars} (float64, the optimizer's numbers); {@code state.0}, {@code state.1}, … (the
- * optimizer's tensors); {@code trainer} (int64: format version, iteration, epoch, batch, shuffle seed, batch size,
+ * leaves a half-written checkpoint. Entries: {@code param.W0}, {@code param.b0}, … for an MLP, {@code param.0/W},
+ * {@code param.0/b}, … for a layered model (float64, the parameters' 2-D shapes); {@code state.scalars} (float64,
+ * the optimizer's numbers); {@code state.0}, {@code state.1}, … (the optimizer's tensors); {@code trainer} (int64: format version, iteration, epoch, batch, shuffle seed, batch size,
  * training set size); {@code trainer.loss} (float64: the run's first batch loss, the reference of divergence
  * detection); {@code optimizer} (int32: the optimizer's name as UTF-8 bytes; in Python
  * {@code bytes(z["optimizer"].astype("u1")).decode()}). Version 1 files, without batch size, training set size
@@ -167,6 +167,26 @@ public record Checkpoint(String optimizer, long iteration, long epoch, int batch
         Params p = new Params(backend, mlp.parameterNames(), out);
         mlp.checkParams(p);
         return p;
+    }
+
+    /**
+     * @param names the parameters wanted, in order (not modified)
+     * @param backend where to put them
+     * @param dtype their element type
+     * @return the parameters on the backend (owned by the caller), in their stored shapes
+     * @throws IllegalArgumentException naming the first parameter that is missing
+     */
+    public Params params(List<String> names, Backend backend, DType dtype) {
+        List<Tensor> out = new ArrayList<>();
+        for (String name : names) {
+            NpyArray v = params.get(name);
+            if (v == null) {
+                throw new IllegalArgumentException("checkpoint has no parameter " + name + " (it has "
+                        + params.keySet() + ")");
+            }
+            out.add(backend.fromHost(v.toDoubles(), v.rows(), v.cols(), dtype));
+        }
+        return new Params(backend, names, out);
     }
 
     /**

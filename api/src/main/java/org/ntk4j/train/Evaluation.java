@@ -1,7 +1,6 @@
 package org.ntk4j.train;
 
 import org.ntk4j.nn.Loss;
-import org.ntk4j.nn.Mlp;
 import org.ntk4j.nn.Params;
 import org.ntk4j.tensor.Tensor;
 
@@ -26,14 +25,14 @@ final class Evaluation {
         return !Double.isNaN(testAccuracy);
     }
 
-    static Evaluation of(Mlp mlp, Params params, Loss loss, Data data) {
-        double[] train = lossAndAccuracy(mlp, params, loss, data.xTrain, data.yTrain, data.trainLabels);
-        double[] test = lossAndAccuracy(mlp, params, loss, data.xTest, data.yTest, data.testLabels);
+    static Evaluation of(TrainedNetwork net, Params params, Loss loss, Data data) {
+        double[] train = lossAndAccuracy(net, params, loss, data.xTrain, data.yTrain, data.trainLabels);
+        double[] test = lossAndAccuracy(net, params, loss, data.xTest, data.yTest, data.testLabels);
         return new Evaluation(train[0], train[1], test[0], test[1]);
     }
 
-    private static double[] lossAndAccuracy(Mlp mlp, Params params, Loss loss, Tensor x, Tensor y, int[] labels) {
-        try (Tensor out = mlp.apply(params, x)) {
+    private static double[] lossAndAccuracy(TrainedNetwork net, Params params, Loss loss, Tensor x, Tensor y, int[] labels) {
+        try (Tensor out = net.apply(params, x)) {
             double value = loss.value(out, y);
             return new double[] {value, accuracy(out.backend().toHost(out), out.cols(), labels)};
         }

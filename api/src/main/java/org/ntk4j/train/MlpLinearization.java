@@ -1,6 +1,5 @@
 package org.ntk4j.train;
 
-import org.ntk4j.backend.Backend;
 import org.ntk4j.nn.ForwardTrace;
 import org.ntk4j.nn.Loss;
 import org.ntk4j.nn.Params;
@@ -19,7 +18,7 @@ final class MlpLinearization implements Linearization {
     private final int m;
     private final int o;
     private Tensor kernel;
-    private double[] probabilities;
+    private final OutputHessian hessian;
 
     MlpLinearization(MlpObjective objective, Params params, ForwardTrace trace, Loss.Value value) {
         this.objective = objective;
@@ -31,6 +30,7 @@ final class MlpLinearization implements Linearization {
         this.o = out.cols();
         // the loss's gradient is of the mean over samples: m times it is the per-sample gradient g_i
         this.gradient = value.gradient();
+        this.hessian = new OutputHessian(objective.lossKind(), out);
         out.backend().scale(m, gradient, gradient);
     }
 
@@ -56,47 +56,12 @@ final class MlpLinearization implements Linearization {
 
     @Override
     public double isotropicHessian() {
-        return objective.lossKind() == Loss.MSE ? 1.0 / o : Double.NaN;
+        return hessian.isotropic();
     }
 
     @Override
     public Tensor hessianTimes(Tensor a) {
-        int n = m * o;
-        if (a.rows() != n) {
-            throw new IllegalArgumentException("hessianTimes: expected " + n + " rows, got " + a.shape());
-        }
-        Backend b = a.backend();
-        if (objective.lossKind() == Loss.MSE) {
-            Tensor r = b.zeros(a.rows(), a.cols(), a.dtype());
-            b.scale(1.0 / o, a, r);
-            return r;
-        }
-        if (probabilities == null) {
-            probabilities = Loss.softmaxRows(b.toHost(trace.output()), m, o);
-        }
-        double[] p = probabilities;
-        int k = a.cols();
-        double[] v = b.toHost(a);
-        double[] out = new double[v.length];
-        double[] mix = new double[k];
-        for (int i = 0; i < m; i++) {
-            java.util.Arrays.fill(mix, 0);
-            for (int c = 0; c < o; c++) {
-                double pc = p[i * o + c];
-                int row = (i * o + c) * k;
-                for (int j = 0; j < k; j++) {
-                    mix[j] += pc * v[row + j];
-                }
-            }
-            for (int c = 0; c < o; c++) {
-                double pc = p[i * o + c];
-                int row = (i * o + c) * k;
-                for (int j = 0; j < k; j++) {
-                    out[row + j] = pc * (v[row + j] - mix[j]);
-                }
-            }
-        }
-        return b.fromHost(out, a.rows(), k, a.dtype());
+        return hessian.times(a);
     }
 
     @Override

@@ -23,7 +23,7 @@ import org.ntk4j.tensor.Tensor;
  * ℓ_i = ‖f_i − y_i‖²/(2O) with g_i = (f_i − y_i)/O and H_i = I/O; for softmax cross-entropy the mean over samples,
  * g_i = p_i − y_i and H_i = diag(p_i) − p_i·p_iᵀ.
  */
-public final class MlpObjective implements Objective {
+public final class MlpObjective implements BatchObjective {
 
     private final Mlp mlp;
     private final Loss loss;
@@ -54,7 +54,7 @@ public final class MlpObjective implements Objective {
         this.metrics = metrics;
     }
 
-    /** @return the first loss evaluated through this objective: the batch loss before the step (NaN if none) */
+    @Override
     public double firstLoss() {
         return firstLoss;
     }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -15,10 +16,8 @@ import org.ntk4j.backend.Backend;
 import org.ntk4j.data.Dataset;
 import org.ntk4j.data.Split;
 import org.ntk4j.io.NpyArray;
-import org.ntk4j.kernel.EmpiricalNtk;
 import org.ntk4j.metrics.TrainingMetrics;
-import org.ntk4j.nn.Mlp;
-import org.ntk4j.nn.MlpParams;
+import org.ntk4j.nn.HostParams;
 import org.ntk4j.nn.Params;
 import org.ntk4j.optim.Optimizer;
 import org.ntk4j.optim.OptimizerState;
@@ -30,8 +29,8 @@ import org.ntk4j.tensor.Tensor;
 import org.ntk4j.tensor.TensorScope;
 
 /**
- * Trains an {@link Mlp} classifier on a {@link Split} as a {@link TrainingConfig} says: seeded shuffled batches,
- * an optimizer found by name, evaluation every k iterations, early stop at a target test accuracy, checkpoints,
+ * Trains a classifier (an MLP or any layered model, {@link TrainingConfig#model()}) on a {@link Split} as a
+ * {@link TrainingConfig} says: seeded shuffled batches, the configured optimizer, evaluation every k iterations, early stop at a target test accuracy, checkpoints,
  * listeners and metrics.
  *
  * <pre>{@code
@@ -40,7 +39,8 @@ import org.ntk4j.tensor.TensorScope;
  * }
  * }</pre>
  *
- * <p>Every iteration: gather the batch, ask the optimizer for an update (it queries an {@link MlpObjective}),
+ * <p>Every iteration: gather the batch, ask the optimizer for an update (it queries an {@link MlpObjective} or a
+ * {@link ModelObjective}),
  * apply it, evaluate if due, tell the listeners and the {@link TrainingMetrics} (iteration and phase timers;
  * gauges: training loss = this iteration's batch loss, test loss and both accuracies = the latest evaluation,
  * damping), write a checkpoint if due. A loss that blows up (a batch loss that is NaN or infinite; an evaluated
@@ -158,7 +158,8 @@ public final class Trainer {
     /**
      * Checks, without computing anything, that a checkpoint continues this configuration's trajectory: the same
      * optimizer, batch size, shuffling seed and training set size (the last three where the checkpoint records
-     * them), and parameters of this network's names and shapes.
+     * them), and parameters of this network's names and shapes ({@code W0}, … for an MLP, {@code 0/W}, … for a
+     * layered model).
      *
      * @param config the configuration of the run that continues
      * @param checkpoint the checkpoint (not modified)
@@ -167,7 +168,7 @@ public final class Trainer {
      */
     public static void checkResumable(TrainingConfig config, Checkpoint checkpoint, Split split) {
         checkSplit(split);
-        String optimizer = Optimizers.create(config.optimizer(), config.optimizerOptions()).name();
+        String optimizer = config.optimizer().name();
         if (!checkpoint.optimizer().equals(optimizer)) {
             throw new IllegalArgumentException("the checkpoint was written by optimizer '" + checkpoint.optimizer()
                     + "', this configuration uses '" + optimizer + "'");
@@ -178,21 +179,17 @@ public final class Trainer {
                     + checkpoint.shuffleSeed() + ", this configuration uses " + config.shuffleSeed());
         }
         differs("training set size", checkpoint.trainSize(), split.train().size());
-        Mlp mlp = config.mlp(split.train().dims(), split.train().classes());
-        int[] w = mlp.widths();
-        for (int l = 0; l < mlp.depth(); l++) {
-            checkShape(checkpoint, "W" + l, w[l], w[l + 1], mlp);
-            if (mlp.hasBias()) {
-                checkShape(checkpoint, "b" + l, 1, w[l + 1], mlp);
+        TrainedNetwork net = TrainedNetwork.of(config.model(), split.train(), null);
+        List<String> names = net.names();
+        List<int[]> shapes = net.shapes();
+        for (int i = 0; i < names.size(); i++) {
+            NpyArray a = checkpoint.params().get(names.get(i));
+            int[] s = shapes.get(i);
+            if (a == null || a.rows() != s[0] || a.cols() != s[1]) {
+                throw new IllegalArgumentException("the checkpoint's parameter " + names.get(i) + " is "
+                        + (a == null ? "missing" : a.rows() + "×" + a.cols()) + "; " + net + " needs " + s[0] + "×"
+                        + s[1]);
             }
-        }
-    }
-
-    private static void checkShape(Checkpoint checkpoint, String name, int rows, int cols, Mlp mlp) {
-        NpyArray a = checkpoint.params().get(name);
-        if (a == null || a.rows() != rows || a.cols() != cols) {
-            throw new IllegalArgumentException("the checkpoint's parameter " + name + " is "
-                    + (a == null ? "missing" : a.rows() + "×" + a.cols()) + "; " + mlp + " needs " + rows + "×" + cols);
         }
     }
 
@@ -206,7 +203,8 @@ public final class Trainer {
     private static void checkSplit(Split split) {
         Dataset train = split.train();
         Dataset test = split.test();
-        if (train.dims() != test.dims() || train.classes() != test.classes()) {
+        if (train.dims() != test.dims() || train.classes() != test.classes()
+                || !Arrays.equals(train.sampleShape(), test.sampleShape())) {
             throw new IllegalArgumentException("train and test splits differ: " + train + " vs " + test);
         }
     }
@@ -218,40 +216,31 @@ public final class Trainer {
         checkSplit(split);
         Dataset train = split.train();
         Dataset test = split.test();
-        Mlp mlp = config.mlp(train.dims(), train.classes());
-        Optimizer<?> optimizer = Optimizers.create(config.optimizer(), config.optimizerOptions());
-        TrainingMetrics metrics = new TrainingMetrics(backend.name(), optimizer.name(), modelTag(mlp));
+        TrainedNetwork net = TrainedNetwork.of(config.model(), train, registry);
+        Optimizer<?> optimizer = config.optimizer();
+        TrainingMetrics metrics = new TrainingMetrics(backend.name(), optimizer.name(), net.tag());
         metrics.bindTo(registry);
         try (TensorScope scope = backend.scope()) {
             Data data = new Data(backend, train, test);
-            return loop(optimizer, mlp, data, metrics, from);
+            return loop(optimizer, net, data, metrics, from);
         }
     }
 
-    private static String modelTag(Mlp mlp) {
-        StringBuilder sb = new StringBuilder("mlp");
-        for (int w : mlp.widths()) {
-            sb.append('-').append(w);
-        }
-        return sb.toString();
-    }
-
-    private <S extends OptimizerState> TrainingResult loop(Optimizer<S> optimizer, Mlp mlp, Data data,
+    private <S extends OptimizerState> TrainingResult loop(Optimizer<S> optimizer, TrainedNetwork net, Data data,
                                                            TrainingMetrics metrics, Checkpoint from) {
         Clock clock = registry.config().clock();
         long start = clock.monotonicTime();
-        EmpiricalNtk ntk = new EmpiricalNtk(mlp).withMeterRegistry(registry);
         Params params;
         S state;
         BatchSchedule schedule;
         long iteration;
         if (from == null) {
-            params = mlp.init(config.initSeed()).upload(backend, DType.F64);
+            params = net.init(config.initSeed(), backend);
             state = optimizer.init(params);
             schedule = new BatchSchedule(data.trainSize(), config.batchSize(), config.shuffleSeed(), 0, 0);
             iteration = 0;
         } else {
-            params = from.params(mlp, backend, DType.F64);
+            params = from.params(net.names(), backend, DType.F64);
             state = optimizer.restore(from.stateScalars(), from.stateTensors(backend, DType.F64), params);
             schedule = new BatchSchedule(data.trainSize(), config.batchSize(), from.shuffleSeed(), from.epoch(),
                     from.batch());
@@ -284,7 +273,7 @@ public final class Trainer {
             try (TensorScope scope = backend.scope()) {
                 Tensor xb = backend.gatherRows(data.xTrain, rows);
                 Tensor yb = backend.gatherRows(data.yTrain, rows);
-                MlpObjective objective = new MlpObjective(mlp, config.loss(), xb, yb, ntk, times, metrics);
+                BatchObjective objective = net.objective(config.loss(), xb, yb, times, metrics);
                 update = optimizer.update(objective, state, params);
                 batchLoss = objective.firstLoss();
                 Params p = params;
@@ -317,7 +306,7 @@ public final class Trainer {
                     && iteration % config.checkpointEvery() == 0;
             if (due || iteration % config.evalEvery() == 0 || iteration == config.maxIterations()) {
                 Params p = params;
-                eval = times.time(Phase.EVAL, () -> Evaluation.of(mlp, p, config.loss(), data));
+                eval = times.time(Phase.EVAL, () -> Evaluation.of(net, p, config.loss(), data));
                 last = eval;
                 lastEvaluated = iteration;
                 diverged = watch.evaluation(eval.trainLoss);
@@ -351,7 +340,7 @@ public final class Trainer {
         if (diverged == null && stop == TrainingResult.Stop.INTERRUPTED && config.checkpoint() != null
                 && checkpointIteration != iteration && lastEvaluated != iteration) {
             Params p = params;
-            last = Evaluation.of(mlp, p, config.loss(), data); // the checkpoint's parameters are checked too
+            last = Evaluation.of(net, p, config.loss(), data); // the checkpoint's parameters are checked too
             diverged = watch.evaluation(last.trainLoss);
             divergedAt = iteration;
         }
@@ -374,7 +363,7 @@ public final class Trainer {
                         + last.testAccuracy;
             };
         }
-        MlpParams host = MlpParams.download(mlp, params);
+        HostParams host = net.download(params);
         TrainingResult result = new TrainingResult(stop, message, iteration, toTarget, nanosToTarget,
                 clock.monotonicTime() - start, last.testAccuracy, last.testLoss, last.trainAccuracy, last.trainLoss,
                 host);

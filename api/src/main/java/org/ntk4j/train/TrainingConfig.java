@@ -1,18 +1,26 @@
 package org.ntk4j.train;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Objects;
 import org.ntk4j.backend.Activation;
 import org.ntk4j.nn.Loss;
-import org.ntk4j.nn.Mlp;
 import org.ntk4j.nn.Parameterization;
+import org.ntk4j.optim.Optimizer;
 import org.ntk4j.optim.OptimizerOptions;
+import org.ntk4j.optim.Optimizers;
+import org.ntk4j.optim.ProximalNtk;
 
 /**
- * An immutable training configuration: the network, the loss, the optimizer, the batch schedule, evaluation,
- * early stopping, checkpoints and divergence detection. Every {@code with…} method returns a copy (only
- * {@code private final} fields).
+ * An immutable training configuration: the network ({@link Architecture}: an MLP or any layered model, its input
+ * shape and output width taken from the data), the loss, the optimizer (a typed {@link Optimizer}, resolved once),
+ * the batch schedule, evaluation, early stopping, checkpoints and divergence detection. Every {@code with…} method
+ * returns a copy (only {@code private final} fields).
+ *
+ * <pre>{@code
+ * TrainingConfig mlp = TrainingConfig.defaults().withHidden(512).withOptimizer(Adam.withLearningRate(1e-3));
+ * TrainingConfig cnn = TrainingConfig.defaults().withModel(new LayerArchitecture("cnn", o -> Layers.serial(
+ *         Layers.conv(16, 3, 3), Layers.relu(), Layers.globalAvgPool(), Layers.dense(o))));
+ * }</pre>
  *
  * <p>{@link #defaults()} is what {@code ntk4j train} runs without options: the bundled digits, an MLP
  * 64-256-256-10 with ReLU in NTK parameterization, the {@code proximal-ntk} optimizer on batches of 128, until
@@ -26,14 +34,9 @@ public final class TrainingConfig {
     public static final int DEFAULT_DIVERGENCE_RISING = 5;
 
     private final String dataset;
-    private final int[] hidden;
-    private final Activation activation;
-    private final Parameterization parameterization;
-    private final double sigmaW;
-    private final double sigmaB;
+    private final Architecture architecture;
     private final Loss loss;
-    private final String optimizer;
-    private final OptimizerOptions optimizerOptions;
+    private final Optimizer<?> optimizer;
     private final int batchSize;
     private final long maxIterations;
     private final int evalEvery;
@@ -45,57 +48,78 @@ public final class TrainingConfig {
     private final double divergenceFactor;
     private final int divergenceRising;
 
-    private TrainingConfig(String dataset, int[] hidden, Activation activation, Parameterization parameterization,
-                           double sigmaW, double sigmaB, Loss loss, String optimizer, OptimizerOptions optimizerOptions,
-                           int batchSize, long maxIterations, int evalEvery, double targetAccuracy, long initSeed,
-                           long shuffleSeed, Path checkpoint, int checkpointEvery, double divergenceFactor,
-                           int divergenceRising) {
-        this.dataset = Objects.requireNonNull(dataset, "dataset");
-        this.hidden = hidden.clone();
-        for (int h : hidden) {
-            if (h < 1) {
-                throw new IllegalArgumentException("hidden widths must be >= 1, got " + Arrays.toString(hidden));
-            }
+    /** The fields of a configuration being derived; checked when a {@link TrainingConfig} is made of them. */
+    private static final class Fields {
+        String dataset;
+        Architecture architecture;
+        Loss loss;
+        Optimizer<?> optimizer;
+        int batchSize;
+        long maxIterations;
+        int evalEvery;
+        double targetAccuracy;
+        long initSeed;
+        long shuffleSeed;
+        Path checkpoint;
+        int checkpointEvery;
+        double divergenceFactor;
+        int divergenceRising;
+    }
+
+    private TrainingConfig(Fields f) {
+        this.dataset = Objects.requireNonNull(f.dataset, "dataset");
+        this.architecture = Objects.requireNonNull(f.architecture, "architecture");
+        this.loss = Objects.requireNonNull(f.loss, "loss");
+        this.optimizer = Objects.requireNonNull(f.optimizer, "optimizer");
+        if (f.batchSize < 1) {
+            throw new IllegalArgumentException("batch size must be >= 1, got " + f.batchSize);
         }
-        this.activation = Objects.requireNonNull(activation, "activation");
-        this.parameterization = Objects.requireNonNull(parameterization, "parameterization");
-        if (!(sigmaW > 0) || !(sigmaB >= 0) || !Double.isFinite(sigmaW) || !Double.isFinite(sigmaB)) {
-            throw new IllegalArgumentException("need σw > 0 and σb >= 0, got " + sigmaW + ", " + sigmaB);
+        this.batchSize = f.batchSize;
+        if (f.maxIterations < 1) {
+            throw new IllegalArgumentException("the iteration budget must be >= 1, got " + f.maxIterations);
         }
-        this.sigmaW = sigmaW;
-        this.sigmaB = sigmaB;
-        this.loss = Objects.requireNonNull(loss, "loss");
-        this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
-        this.optimizerOptions = Objects.requireNonNull(optimizerOptions, "optimizer options");
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
+        this.maxIterations = f.maxIterations;
+        if (f.evalEvery < 1) {
+            throw new IllegalArgumentException("evaluation interval must be >= 1, got " + f.evalEvery);
         }
-        this.batchSize = batchSize;
-        if (maxIterations < 1) {
-            throw new IllegalArgumentException("the iteration budget must be >= 1, got " + maxIterations);
+        this.evalEvery = f.evalEvery;
+        if (!Double.isNaN(f.targetAccuracy) && !(f.targetAccuracy > 0 && f.targetAccuracy <= 1)) {
+            throw new IllegalArgumentException("target accuracy must be in (0, 1] or NaN (none), got "
+                    + f.targetAccuracy);
         }
-        this.maxIterations = maxIterations;
-        if (evalEvery < 1) {
-            throw new IllegalArgumentException("evaluation interval must be >= 1, got " + evalEvery);
+        this.targetAccuracy = f.targetAccuracy;
+        this.initSeed = f.initSeed;
+        this.shuffleSeed = f.shuffleSeed;
+        this.checkpoint = f.checkpoint;
+        if (f.checkpointEvery < 0) {
+            throw new IllegalArgumentException("checkpoint interval must be >= 0, got " + f.checkpointEvery);
         }
-        this.evalEvery = evalEvery;
-        if (!Double.isNaN(targetAccuracy) && !(targetAccuracy > 0 && targetAccuracy <= 1)) {
-            throw new IllegalArgumentException("target accuracy must be in (0, 1] or NaN (none), got " + targetAccuracy);
-        }
-        this.targetAccuracy = targetAccuracy;
-        this.initSeed = initSeed;
-        this.shuffleSeed = shuffleSeed;
-        this.checkpoint = checkpoint;
-        if (checkpointEvery < 0) {
-            throw new IllegalArgumentException("checkpoint interval must be >= 0, got " + checkpointEvery);
-        }
-        this.checkpointEvery = checkpointEvery;
-        if (!(divergenceFactor > 1) || divergenceRising < 0) {
+        this.checkpointEvery = f.checkpointEvery;
+        if (!(f.divergenceFactor > 1) || f.divergenceRising < 0) {
             throw new IllegalArgumentException("the divergence factor must be > 1 (+∞: off) and the count of rising"
-                    + " evaluations ≥ 0 (0: off), got " + divergenceFactor + ", " + divergenceRising);
+                    + " evaluations ≥ 0 (0: off), got " + f.divergenceFactor + ", " + f.divergenceRising);
         }
-        this.divergenceFactor = divergenceFactor;
-        this.divergenceRising = divergenceRising;
+        this.divergenceFactor = f.divergenceFactor;
+        this.divergenceRising = f.divergenceRising;
+    }
+
+    private Fields fields() {
+        Fields f = new Fields();
+        f.dataset = dataset;
+        f.architecture = architecture;
+        f.loss = loss;
+        f.optimizer = optimizer;
+        f.batchSize = batchSize;
+        f.maxIterations = maxIterations;
+        f.evalEvery = evalEvery;
+        f.targetAccuracy = targetAccuracy;
+        f.initSeed = initSeed;
+        f.shuffleSeed = shuffleSeed;
+        f.checkpoint = checkpoint;
+        f.checkpointEvery = checkpointEvery;
+        f.divergenceFactor = divergenceFactor;
+        f.divergenceRising = divergenceRising;
+        return f;
     }
 
     /**
@@ -108,18 +132,20 @@ public final class TrainingConfig {
      * @return the defaults
      */
     public static TrainingConfig defaults() {
-        return new TrainingConfig("digits", new int[] {256, 256}, Activation.RELU, Parameterization.NTK, Math.sqrt(2),
-                0.1, Loss.MSE, "proximal-ntk", OptimizerOptions.defaults(), 128, 200, 1, 0.97, 0, 1, null, 0,
-                DEFAULT_DIVERGENCE_FACTOR, DEFAULT_DIVERGENCE_RISING);
-    }
-
-    private TrainingConfig copy(int[] hidden, Activation activation, Parameterization parameterization, double sigmaW,
-                                double sigmaB, Loss loss, String optimizer, OptimizerOptions optimizerOptions,
-                                int batchSize, long maxIterations, int evalEvery, double targetAccuracy,
-                                long initSeed, long shuffleSeed, Path checkpoint, int checkpointEvery) {
-        return new TrainingConfig(dataset, hidden, activation, parameterization, sigmaW, sigmaB, loss, optimizer,
-                optimizerOptions, batchSize, maxIterations, evalEvery, targetAccuracy, initSeed, shuffleSeed,
-                checkpoint, checkpointEvery, divergenceFactor, divergenceRising);
+        Fields f = new Fields();
+        f.dataset = "digits";
+        f.architecture = MlpArchitecture.of(256, 256);
+        f.loss = Loss.MSE;
+        f.optimizer = ProximalNtk.defaults();
+        f.batchSize = 128;
+        f.maxIterations = 200;
+        f.evalEvery = 1;
+        f.targetAccuracy = 0.97;
+        f.initSeed = 0;
+        f.shuffleSeed = 1;
+        f.divergenceFactor = DEFAULT_DIVERGENCE_FACTOR;
+        f.divergenceRising = DEFAULT_DIVERGENCE_RISING;
+        return new TrainingConfig(f);
     }
 
     /**
@@ -132,9 +158,10 @@ public final class TrainingConfig {
      * @return a copy
      */
     public TrainingConfig withDivergence(double factor, int risingEvaluations) {
-        return new TrainingConfig(dataset, hidden, activation, parameterization, sigmaW, sigmaB, loss, optimizer,
-                optimizerOptions, batchSize, maxIterations, evalEvery, targetAccuracy, initSeed, shuffleSeed,
-                checkpoint, checkpointEvery, factor, risingEvaluations);
+        Fields f = fields();
+        f.divergenceFactor = factor;
+        f.divergenceRising = risingEvaluations;
+        return new TrainingConfig(f);
     }
 
     /**
@@ -142,21 +169,42 @@ public final class TrainingConfig {
      * @return a copy
      */
     public TrainingConfig withDataset(String name) {
-        return new TrainingConfig(name, hidden, activation, parameterization, sigmaW, sigmaB, loss, optimizer,
-                optimizerOptions, batchSize, maxIterations, evalEvery, targetAccuracy, initSeed, shuffleSeed,
-                checkpoint, checkpointEvery, divergenceFactor, divergenceRising);
+        Fields f = fields();
+        f.dataset = name;
+        return new TrainingConfig(f);
     }
 
     /**
+     * @param model the network: an {@link MlpArchitecture} or a {@link LayerArchitecture}
+     * @return a copy
+     */
+    public TrainingConfig withModel(Architecture model) {
+        Fields f = fields();
+        f.architecture = model;
+        return new TrainingConfig(f);
+    }
+
+    /** @return the MLP being configured, or the default MLP when the network is a layered model */
+    private MlpArchitecture mlpOrDefault() {
+        return architecture instanceof MlpArchitecture m ? m : MlpArchitecture.of(256, 256);
+    }
+
+    /**
+     * The MLP shorthand: an MLP with these hidden widths and the current MLP's other settings (ReLU, NTK,
+     * σ_w = √2, σ_b = 0.1 when the network was a layered model).
+     *
      * @param widths the hidden layers' widths, each ≥ 1 (none for a linear model) (not modified)
      * @return a copy
      */
     public TrainingConfig withHidden(int... widths) {
-        return copy(widths, activation, parameterization, sigmaW, sigmaB, loss, optimizer, optimizerOptions, batchSize,
-                maxIterations, evalEvery, targetAccuracy, initSeed, shuffleSeed, checkpoint, checkpointEvery);
+        MlpArchitecture m = mlpOrDefault();
+        return withModel(new MlpArchitecture(widths, m.activation(), m.parameterization(), m.sigmaW(), m.sigmaB()));
     }
 
     /**
+     * The MLP shorthand: an MLP with the current MLP's widths (256, 256 when the network was a layered model) and
+     * these settings.
+     *
      * @param f the activation between layers
      * @param p the parameterization
      * @param sw σ_w, &gt; 0
@@ -164,8 +212,7 @@ public final class TrainingConfig {
      * @return a copy
      */
     public TrainingConfig withNetwork(Activation f, Parameterization p, double sw, double sb) {
-        return copy(hidden, f, p, sw, sb, loss, optimizer, optimizerOptions, batchSize, maxIterations, evalEvery,
-                targetAccuracy, initSeed, shuffleSeed, checkpoint, checkpointEvery);
+        return withModel(new MlpArchitecture(mlpOrDefault().hidden(), f, p, sw, sb));
     }
 
     /**
@@ -173,18 +220,31 @@ public final class TrainingConfig {
      * @return a copy
      */
     public TrainingConfig withLoss(Loss l) {
-        return copy(hidden, activation, parameterization, sigmaW, sigmaB, l, optimizer, optimizerOptions, batchSize,
-                maxIterations, evalEvery, targetAccuracy, initSeed, shuffleSeed, checkpoint, checkpointEvery);
+        Fields f = fields();
+        f.loss = l;
+        return new TrainingConfig(f);
     }
 
     /**
-     * @param name the optimizer's registered name
-     * @param options its options
+     * @param o the optimizer, e.g. {@code Adam.withLearningRate(1e-3)} or {@code ProximalNtk.defaults()}
      * @return a copy
      */
+    public TrainingConfig withOptimizer(Optimizer<?> o) {
+        Fields f = fields();
+        f.optimizer = o;
+        return new TrainingConfig(f);
+    }
+
+    /**
+     * Resolves an optimizer by name now ({@link Optimizers#create(String, OptimizerOptions)}).
+     *
+     * @param name the optimizer's registered name
+     * @param options its options (not modified)
+     * @return a copy
+     * @throws IllegalArgumentException naming the unknown optimizer or option
+     */
     public TrainingConfig withOptimizer(String name, OptimizerOptions options) {
-        return copy(hidden, activation, parameterization, sigmaW, sigmaB, loss, name, options, batchSize,
-                maxIterations, evalEvery, targetAccuracy, initSeed, shuffleSeed, checkpoint, checkpointEvery);
+        return withOptimizer(Optimizers.create(name, options));
     }
 
     /**
@@ -192,8 +252,9 @@ public final class TrainingConfig {
      * @return a copy
      */
     public TrainingConfig withBatchSize(int size) {
-        return copy(hidden, activation, parameterization, sigmaW, sigmaB, loss, optimizer, optimizerOptions, size,
-                maxIterations, evalEvery, targetAccuracy, initSeed, shuffleSeed, checkpoint, checkpointEvery);
+        Fields f = fields();
+        f.batchSize = size;
+        return new TrainingConfig(f);
     }
 
     /**
@@ -201,8 +262,9 @@ public final class TrainingConfig {
      * @return a copy
      */
     public TrainingConfig withMaxIterations(long iterations) {
-        return copy(hidden, activation, parameterization, sigmaW, sigmaB, loss, optimizer, optimizerOptions, batchSize,
-                iterations, evalEvery, targetAccuracy, initSeed, shuffleSeed, checkpoint, checkpointEvery);
+        Fields f = fields();
+        f.maxIterations = iterations;
+        return new TrainingConfig(f);
     }
 
     /**
@@ -222,8 +284,9 @@ public final class TrainingConfig {
      * @return a copy
      */
     public TrainingConfig withEvalEvery(int every) {
-        return copy(hidden, activation, parameterization, sigmaW, sigmaB, loss, optimizer, optimizerOptions, batchSize,
-                maxIterations, every, targetAccuracy, initSeed, shuffleSeed, checkpoint, checkpointEvery);
+        Fields f = fields();
+        f.evalEvery = every;
+        return new TrainingConfig(f);
     }
 
     /**
@@ -231,8 +294,9 @@ public final class TrainingConfig {
      * @return a copy
      */
     public TrainingConfig withTargetAccuracy(double accuracy) {
-        return copy(hidden, activation, parameterization, sigmaW, sigmaB, loss, optimizer, optimizerOptions, batchSize,
-                maxIterations, evalEvery, accuracy, initSeed, shuffleSeed, checkpoint, checkpointEvery);
+        Fields f = fields();
+        f.targetAccuracy = accuracy;
+        return new TrainingConfig(f);
     }
 
     /**
@@ -241,8 +305,10 @@ public final class TrainingConfig {
      * @return a copy
      */
     public TrainingConfig withSeeds(long init, long shuffle) {
-        return copy(hidden, activation, parameterization, sigmaW, sigmaB, loss, optimizer, optimizerOptions, batchSize,
-                maxIterations, evalEvery, targetAccuracy, init, shuffle, checkpoint, checkpointEvery);
+        Fields f = fields();
+        f.initSeed = init;
+        f.shuffleSeed = shuffle;
+        return new TrainingConfig(f);
     }
 
     /**
@@ -251,22 +317,10 @@ public final class TrainingConfig {
      * @return a copy
      */
     public TrainingConfig withCheckpoint(Path file, int every) {
-        return copy(hidden, activation, parameterization, sigmaW, sigmaB, loss, optimizer, optimizerOptions, batchSize,
-                maxIterations, evalEvery, targetAccuracy, initSeed, shuffleSeed, file, every);
-    }
-
-    /**
-     * @param inputs the input width d0
-     * @param outputs the output width (the number of classes)
-     * @return the network this configuration describes
-     */
-    public Mlp mlp(int inputs, int outputs) {
-        int[] widths = new int[hidden.length + 2];
-        widths[0] = inputs;
-        System.arraycopy(hidden, 0, widths, 1, hidden.length);
-        widths[widths.length - 1] = outputs;
-        return Mlp.builder(widths).activation(activation).parameterization(parameterization).sigmaW(sigmaW)
-                .sigmaB(sigmaB).build();
+        Fields f = fields();
+        f.checkpoint = file;
+        f.checkpointEvery = every;
+        return new TrainingConfig(f);
     }
 
     /** @return the data set's name */
@@ -274,29 +328,9 @@ public final class TrainingConfig {
         return dataset;
     }
 
-    /** @return the hidden widths (a copy) */
-    public int[] hidden() {
-        return hidden.clone();
-    }
-
-    /** @return the activation */
-    public Activation activation() {
-        return activation;
-    }
-
-    /** @return the parameterization */
-    public Parameterization parameterization() {
-        return parameterization;
-    }
-
-    /** @return σ_w */
-    public double sigmaW() {
-        return sigmaW;
-    }
-
-    /** @return σ_b */
-    public double sigmaB() {
-        return sigmaB;
+    /** @return the network */
+    public Architecture model() {
+        return architecture;
     }
 
     /** @return the loss */
@@ -304,14 +338,9 @@ public final class TrainingConfig {
         return loss;
     }
 
-    /** @return the optimizer's name */
-    public String optimizer() {
+    /** @return the optimizer */
+    public Optimizer<?> optimizer() {
         return optimizer;
-    }
-
-    /** @return the optimizer's options */
-    public OptimizerOptions optimizerOptions() {
-        return optimizerOptions;
     }
 
     /** @return samples per batch */
@@ -366,10 +395,9 @@ public final class TrainingConfig {
 
     @Override
     public String toString() {
-        return "TrainingConfig{dataset=" + dataset + ", hidden=" + Arrays.toString(hidden) + ", " + activation + ", "
-                + parameterization + ", σw=" + sigmaW + ", σb=" + sigmaB + ", loss=" + loss + ", optimizer=" + optimizer
-                + optimizerOptions + ", batch=" + batchSize + ", maxIterations=" + maxIterations + ", evalEvery="
-                + evalEvery + ", target=" + targetAccuracy + ", seeds=" + initSeed + "/" + shuffleSeed
+        return "TrainingConfig{dataset=" + dataset + ", model=" + architecture.describe() + ", loss=" + loss
+                + ", optimizer=" + optimizer + ", batch=" + batchSize + ", maxIterations=" + maxIterations
+                + ", evalEvery=" + evalEvery + ", target=" + targetAccuracy + ", seeds=" + initSeed + "/" + shuffleSeed
                 + (checkpoint == null ? "" : ", checkpoint=" + checkpoint + " every " + checkpointEvery)
                 + ", divergence=" + divergenceFactor + "/" + divergenceRising + "}";
     }

@@ -1,6 +1,6 @@
 package org.ntk4j.train;
 
-import org.ntk4j.nn.MlpParams;
+import org.ntk4j.nn.HostParams;
 
 /**
  * How a training run ended.
@@ -15,11 +15,12 @@ import org.ntk4j.nn.MlpParams;
  * @param testLoss the last evaluated test loss
  * @param trainAccuracy the last evaluated training accuracy
  * @param trainLoss the last evaluated training loss
- * @param params the parameters at the end (after a divergence: those before the diverged step)
+ * @param params the parameters at the end (after a divergence: those before the diverged step): {@code MlpParams}
+ *     for an MLP, {@code ModelParams} for a layered model
  */
 public record TrainingResult(Stop stop, String message, long iterations, long iterationsToTarget, long nanosToTarget,
                              long nanos, double testAccuracy, double testLoss, double trainAccuracy, double trainLoss,
-                             MlpParams params) {
+                             HostParams params) {
 
     /** Why training stopped. */
     public enum Stop {

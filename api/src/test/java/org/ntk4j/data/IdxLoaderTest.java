@@ -32,6 +32,9 @@ class IdxLoaderTest {
                     fixture("tiny-labels-idx1-ubyte" + suffix), 0, 255);
             assertEquals(5, d.size());
             assertEquals(6, d.dims());
+            assertArrayEquals(new int[] {3, 2, 1}, d.sampleShape(), "n×h×w images keep their shape (h, w, 1)");
+            assertArrayEquals(new int[] {3, 2, 1}, d.subset(new int[] {1, 0}, "s").standardized(d).sampleShape(),
+                    "subsets and standardization keep it");
             assertEquals(4, d.classes());
             assertArrayEquals(new int[] {0, 3, 1, 2, 3}, d.labels());
             double[] x = d.features();

@@ -17,7 +17,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The element-wise activation duals of the analytic kernels on an n×n covariance matrix: the ReLU arc-cosine
- * closed form, the ERF closed form and TANH by quadrature.
+ * closed form, the ERF closed form and TANH by quadrature; {@code dual} alone ({@code dualMap}) and {@code layer},
+ * the dual fused with the dense layer after it ({@code dualLayer}), as the analytic kernels run it.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -38,6 +39,8 @@ public class DualsBenchmark extends BackendState {
     private Tensor q;
     private Tensor outK;
     private Tensor outKdot;
+    private Tensor sigma;
+    private Tensor theta;
 
     @Override
     protected void prepare(Backend be, SplittableRandom random) {
@@ -49,6 +52,8 @@ public class DualsBenchmark extends BackendState {
         be.scale(1.0 / 32, q, q);
         outK = be.zeros(n, n, DType.F64);
         outKdot = be.zeros(n, n, DType.F64);
+        sigma = be.zeros(n, n, DType.F64);
+        theta = be.zeros(n, n, DType.F64);
     }
 
     /** @return E[φ'(u)φ'(v)] of every pair, on the host */
@@ -56,5 +61,20 @@ public class DualsBenchmark extends BackendState {
     public double[] dual() {
         backend().dualMap(new Activation(activation, 0), k, q, q, outK, outKdot);
         return backend().toHost(outKdot);
+    }
+
+    /**
+     * One layer of the analytic kernel on the covariances (copied into the working kernel first, one pass, so that
+     * every invocation starts from the same values): σ_w² = 2, σ_b² = 0.01.
+     *
+     * @return the NTK after the layer, on the host
+     */
+    @Benchmark
+    public double[] layer() {
+        Backend be = backend();
+        be.axpby(1, k, 0, k, sigma);
+        be.axpby(1, k, 0, k, theta);
+        be.dualLayer(new Activation(activation, 0), sigma, q, q, 2, 0.01, theta);
+        return be.toHost(theta);
     }
 }

@@ -12,11 +12,9 @@ import org.ntk4j.data.Split;
 import org.ntk4j.io.Npy;
 import org.ntk4j.io.NpyArray;
 import org.ntk4j.kernel.AnalyticNtk;
-import org.ntk4j.kernel.EmpiricalNtk;
 import org.ntk4j.kernel.HostMatrix;
 import org.ntk4j.kernel.OutputAxes;
-import org.ntk4j.nn.Mlp;
-import org.ntk4j.nn.MlpParams;
+import org.ntk4j.nn.HostParams;
 import org.ntk4j.nn.Params;
 import org.ntk4j.tensor.DType;
 import org.ntk4j.tensor.Tensor;
@@ -30,8 +28,8 @@ import picocli.CommandLine.Option;
 @Command(name = "kernel", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Compute a kernel of the training inputs and write it as a NumPy .npy file, with its eigenvalue"
                 + " spectrum as a PNG plot.",
-                "empirical: the exact NTK J·Jᵀ of the MLP at its initial (or --params) parameters, computed tile by"
-                        + " tile; the parameters are written beside the kernel as .npz.",
+                "empirical: the exact NTK J·Jᵀ of the MLP or the --model at its initial (or --params) parameters,"
+                        + " computed tile by tile; the parameters are written beside the kernel as .npz.",
                 "analytic: the infinite-width NNGP or NTK of the same architecture (depth, activation, σ_w, σ_b),"
                         + " in closed form or by quadrature.",
                 "Read it in Python with numpy.load('kernel.npy')."})
@@ -97,7 +95,15 @@ final class KernelCommand implements Callable<Integer> {
         if (samples > 0 && samples < x.size()) {
             x = x.subset(range(samples), x.name());
         }
+        if (model.layered() && !kind.equalsIgnoreCase("empirical")) {
+            throw new UsageException("--model needs --kind empirical: the analytic kernel is the infinite-width"
+                    + " kernel of the MLP shorthand (--hidden, --activation)");
+        }
         if (outOfCore.enabled) {
+            if (model.layered()) {
+                throw new UsageException("--out-of-core does not take --model yet; leave it out to hold the kernel"
+                        + " in memory");
+            }
             return outOfCore.run(stdout, err, common, model, x, kind, kernel, axes, batchSize, params, out);
         }
         boolean full = kind.equalsIgnoreCase("empirical") && axes.equalsIgnoreCase("full");
@@ -128,20 +134,20 @@ final class KernelCommand implements Callable<Integer> {
                         case "full" -> OutputAxes.FULL;
                         default -> throw new UsageException("--axes must be traced or full, got " + axes);
                     };
-                    Mlp mlp = model.build(x.dims(), x.classes());
-                    model.checkHeap(mlp, 3);
-                    MlpParams host = params != null ? ParamsFiles.load(params, mlp) : mlp.init(common.seed);
+                    Network net = model.network(x);
+                    model.checkHeap(net, 3);
+                    HostParams host = params != null ? net.load(params) : net.init(common.seed);
                     Params p = host.upload(backend, DType.F64);
                     HostMatrix k;
                     int tiles = (x.size() + batchSize - 1) / batchSize;
                     try (Progress bar = new Progress(err, "kernel", "tiles", (long) tiles * (tiles + 1) / 2,
                             Progress.Mode.auto(common.quiet), System::nanoTime)) {
-                        k = new EmpiricalNtk(mlp).computeTiled(p, xs, null, ax, batchSize, (d, t) -> bar.update(d, ""));
+                        k = net.ntk().computeTiled(p, xs, null, ax, batchSize, (d, t) -> bar.update(d, ""));
                     }
                     values = k.data();
                     rows = k.rows();
                     cols = k.cols();
-                    what = "empirical NTK (" + ax.name().toLowerCase(Locale.ROOT) + ") of " + mlp;
+                    what = "empirical NTK (" + ax.name().toLowerCase(Locale.ROOT) + ") of " + net;
                     paramsFile = dir.resolve(base + "-params.npz");
                     ParamsFiles.save(paramsFile, host);
                 }

@@ -1,16 +1,37 @@
 package org.ntk4j.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.ntk4j.backend.Activation;
 import org.ntk4j.nn.Mlp;
+import org.ntk4j.data.Dataset;
+import org.ntk4j.io.Json;
 import org.ntk4j.nn.Parameterization;
+import org.ntk4j.nn.layers.ModelSpec;
+import org.ntk4j.nn.layers.ModelSpecException;
+import org.ntk4j.nn.layers.Shape;
+import org.ntk4j.train.LayerArchitecture;
+import org.ntk4j.train.MlpArchitecture;
 import picocli.CommandLine.Option;
 
-/** The options that define the MLP: hidden widths, activation, parameterization, σ_w, σ_b. */
+/**
+ * The options that define the network: {@code --model SPEC} (any layered model, see {@link ModelSpec}), or the MLP
+ * shorthand of hidden widths and activation; parameterization, σ_w and σ_b for both.
+ */
 final class ModelOptions {
+
+    @Option(names = "--model", paramLabel = "SPEC",
+            description = "A layered model instead of the MLP of --hidden/--activation: a one-line spec such as"
+                    + " conv(32,3x3)-relu-conv(32,3x3,stride=2,valid)-relu-avgpool(2)-gap-dense(128)-relu-dense"
+                    + " (a last dense without a width gets the number of classes), or a JSON model file"
+                    + " (a path ending in .json). Dense and conv layers take --parameterization,"
+                    + " --sigma-w and --sigma-b unless the spec sets them (see docs/cli.md).")
+    String model;
 
     @Option(names = "--hidden", paramLabel = "W", split = ",", defaultValue = "256,256",
             description = "Hidden layer widths, comma-separated (input and output widths come from the data)."
@@ -65,6 +86,68 @@ final class ModelOptions {
         }
     }
 
+    /** @return whether {@code --model} was given */
+    boolean layered() {
+        return model != null;
+    }
+
+    /**
+     * @param data the data: its sample shape is the input shape, its class count the output width
+     * @return the network: the {@code --model} or the MLP shorthand
+     * @throws UsageException naming the option, and for a spec the token and its position
+     */
+    Network network(Dataset data) {
+        if (model == null) {
+            Mlp mlp = build(data.dims(), data.classes());
+            return Network.of(mlp, new MlpArchitecture(hiddenWidths(), activation(), parameterization(), sigmaW,
+                    sigmaB));
+        }
+        ModelSpec spec = spec();
+        LayerArchitecture a = new LayerArchitecture(spec.toString(), spec::root);
+        try {
+            return new Network(null, a.model(Shape.ofSample(data.sampleShape()), data.classes()), a);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--model " + spec + ": " + e.getMessage() + " (the data's samples are "
+                    + Shape.ofSample(data.sampleShape()) + ")");
+        }
+    }
+
+    /** @return the parsed {@code --model}: a one-line spec, or a JSON file */
+    ModelSpec spec() {
+        ModelSpec.Defaults d = new ModelSpec.Defaults(parameterization(), sigmaW, sigmaB);
+        String text = model.trim();
+        try {
+            if (text.toLowerCase(Locale.ROOT).endsWith(".json")) {
+                Path file = Path.of(text);
+                if (!Files.isRegularFile(file)) {
+                    throw new UsageException("--model " + text + ": no such model file " + file);
+                }
+                return ModelSpec.fromJson(Json.parse(file), file.toString(), d);
+            }
+            return ModelSpec.parse(text, d);
+        } catch (ModelSpecException e) {
+            throw new UsageException("--model: " + e.getMessage());
+        } catch (IOException e) {
+            throw new UsageException("--model " + text + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Checks that training the network can fit in the heap: its parameters, several times over (see
+     * {@link #checkHeap(Mlp, int)}).
+     *
+     * @param net the network
+     * @param copies how many float64 copies of the parameters the command holds at least
+     */
+    void checkHeap(Network net, int copies) {
+        if (net.isMlp()) {
+            checkHeap(net.mlp(), copies);
+        } else {
+            HeapCheck.fits(String.format(Locale.ROOT, "--model: the model's %.3g parameters (%d float64 copies)",
+                    (double) net.parameterCount(), copies), (double) net.parameterCount() * copies, "--model");
+        }
+    }
+
     /**
      * Checks that training the network can fit in the heap: its parameters, several times over (parameters before
      * and after a step, the step, optimizer state, host copies).
@@ -107,8 +190,12 @@ final class ModelOptions {
     /** @return the options as a JSON-ready map, for the run's config */
     Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("hidden", hidden);
-        m.put("activation", activation);
+        if (model != null) {
+            m.put("model", model);
+        } else {
+            m.put("hidden", hidden);
+            m.put("activation", activation);
+        }
         m.put("parameterization", parameterization);
         m.put("sigma_w", sigmaW);
         m.put("sigma_b", sigmaB);

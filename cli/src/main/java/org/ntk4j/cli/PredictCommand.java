@@ -15,11 +15,10 @@ import org.ntk4j.data.Split;
 import org.ntk4j.io.NpyArray;
 import org.ntk4j.io.Npz;
 import org.ntk4j.kernel.AnalyticNtk;
-import org.ntk4j.kernel.EmpiricalNtk;
+import org.ntk4j.kernel.ModelNtk;
 import org.ntk4j.kernel.HostMatrix;
 import org.ntk4j.kernel.OutputAxes;
-import org.ntk4j.nn.Mlp;
-import org.ntk4j.nn.MlpParams;
+import org.ntk4j.nn.HostParams;
 import org.ntk4j.nn.Params;
 import org.ntk4j.predict.AnalyticPredictor;
 import org.ntk4j.predict.GradientDescentMse;
@@ -114,8 +113,15 @@ final class PredictCommand implements Callable<Integer> {
         if (empirical && !kernels.equals(List.of(KernelRegression.Kernel.NTK))) {
             throw new UsageException("--kernel " + String.join(",", kernel) + " needs --kind analytic");
         }
+        if (model.layered() && !empirical) {
+            throw new UsageException("--model needs --kind empirical: the analytic kernel is the infinite-width"
+                    + " kernel of the MLP shorthand (--hidden, --activation)");
+        }
         Split split = data.load(common.seed);
         if (solver.isFalkon()) {
+            if (model.layered()) {
+                throw new UsageException("--solver falkon does not take --model yet; use the default solver");
+            }
             if (kernels.size() != 1) {
                 throw new UsageException("--solver falkon takes one --kernel (ntk or nngp), got " + String.join(",", kernel));
             }
@@ -136,9 +142,9 @@ final class PredictCommand implements Callable<Integer> {
             Tensor xTest = backend.fromHost(test.features(), m, test.dims(), DType.F64);
             Tensor yTrain = backend.fromHost(train.oneHot(), n, o, DType.F64);
             if (empirical) {
-                Mlp mlp = model.build(train.dims(), o);
-                what = "empirical NTK of " + mlp;
-                empirical(backend, mlp, xTrain, yTrain, xTest, t, outputs);
+                Network net = model.network(train);
+                what = "empirical NTK of " + net;
+                empirical(backend, net, xTrain, yTrain, xTest, t, outputs);
             } else {
                 AnalyticNtk a = AnalyticNtk.of(model.hidden.size() + 1, model.activation(), model.sigmaW,
                         model.sigmaB);
@@ -194,7 +200,7 @@ final class PredictCommand implements Callable<Integer> {
     }
 
     /** The linearized network's predictions from its empirical NTK (held whole), starting from its outputs. */
-    private void empirical(Backend backend, Mlp mlp, Tensor xTrain, Tensor yTrain, Tensor xTest, double[] t,
+    private void empirical(Backend backend, Network net, Tensor xTrain, Tensor yTrain, Tensor xTest, double[] t,
                            List<AnalyticPredictor.Output> outputs) throws java.io.IOException {
         int n = xTrain.rows();
         int m = xTest.rows();
@@ -206,9 +212,9 @@ final class PredictCommand implements Callable<Integer> {
         try (Progress bar = new Progress(spec.commandLine().getErr(), "kernel", "tiles",
                 (long) tiles * (tiles + 1) / 2 + (long) tiles * testTiles, Progress.Mode.auto(common.quiet),
                 System::nanoTime)) {
-            MlpParams host = params != null ? ParamsFiles.load(params, mlp) : mlp.init(common.seed);
+            HostParams host = params != null ? net.load(params) : net.init(common.seed);
             p = host.upload(backend, DType.F64);
-            EmpiricalNtk ntk = new EmpiricalNtk(mlp);
+            ModelNtk ntk = net.ntk();
             HostMatrix a = ntk.computeTiled(p, xTrain, null, OutputAxes.TRACED, batchSize,
                     (d, total) -> bar.update(d, ""));
             int done = tiles * (tiles + 1) / 2;
@@ -217,8 +223,8 @@ final class PredictCommand implements Callable<Integer> {
             kTrain = backend.fromHost(a.data(), n, n, DType.F64);
             kTest = backend.fromHost(b.data(), m, n, DType.F64);
         }
-        Tensor f0Train = mlp.apply(p, xTrain);
-        Tensor f0Test = mlp.apply(p, xTest);
+        Tensor f0Train = net.apply(p, xTrain);
+        Tensor f0Test = net.apply(p, xTest);
         try (GradientDescentMse gd = GradientDescentMse.of(backend, kTrain, yTrain, learningRate, diagReg)) {
             for (GradientDescentMse.Prediction pr : gd.predict(t, f0Train, f0Test, kTest)) {
                 outputs.add(new AnalyticPredictor.Output(KernelRegression.Kernel.NTK, pr.t(), backend.toHost(pr.train()),

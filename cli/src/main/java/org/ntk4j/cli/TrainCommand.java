@@ -17,7 +17,6 @@ import org.ntk4j.backend.Backend;
 import org.ntk4j.data.Dataset;
 import org.ntk4j.data.Split;
 import org.ntk4j.nn.Loss;
-import org.ntk4j.nn.Mlp;
 import org.ntk4j.optim.OptimizerOptions;
 import org.ntk4j.optim.Optimizers;
 import org.ntk4j.train.Checkpoint;
@@ -31,9 +30,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code ntk4j train}: trains an MLP and leaves a run folder with config, metrics, checkpoints and plots. */
+/**
+ * {@code ntk4j train}: trains an MLP or a {@code --model} and leaves a run folder with config, metrics, checkpoints
+ * and plots.
+ */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train an MLP classifier and write a run folder. The defaults are the library's"
+        description = {"Train a classifier (an MLP, or any --model) and write a run folder. The defaults are the library's"
                 + " TrainingConfig.defaults(): the bundled digits, an MLP 64-256-256-10 (ReLU, NTK parameterization),"
                 + " proximal-ntk on batches of 128 until 0.97 test accuracy, on the default backend. The run folder:",
                 "- config.json: the resolved options;",
@@ -158,8 +160,13 @@ final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("the test data has " + split.test().dims() + " features, the"
                     + " training data " + train.dims());
         }
-        Mlp mlp = model.build(train.dims(), train.classes());
-        model.checkHeap(mlp, 6);
+        if (!java.util.Arrays.equals(train.sampleShape(), split.test().sampleShape())) {
+            throw new IllegalArgumentException("the test samples have shape "
+                    + java.util.Arrays.toString(split.test().sampleShape()) + ", the training samples "
+                    + java.util.Arrays.toString(train.sampleShape()));
+        }
+        Network net = model.network(train);
+        model.checkHeap(net, 6);
         String optName;
         try {
             optName = Optimizers.create(optimizer, OptimizerOptions.of(optimizerOptions)).name();
@@ -169,7 +176,7 @@ final class TrainCommand implements Callable<Integer> {
         Checkpoint from = checkpoint == null ? null : Checkpoint.read(checkpoint);
         if (from != null) {
             try {
-                Trainer.checkResumable(config(train), from, split);
+                Trainer.checkResumable(config(train, net), from, split);
             } catch (IllegalArgumentException e) {
                 throw new UsageException("--resume " + resume + ": " + e.getMessage() + "; a resumed run takes the"
                         + " data, model, optimizer, batch size and seed of the run it continues");
@@ -184,17 +191,17 @@ final class TrainCommand implements Callable<Integer> {
                 err.println("metrics: " + server.url());
                 err.flush();
             }
-            TrainingConfig config = config(train).withCheckpoint(run.file(CHECKPOINT), checkpointEvery);
-            run.writeJson("config.json", describe(config, mlp, split, backend));
+            TrainingConfig config = config(train, net).withCheckpoint(run.file(CHECKPOINT), checkpointEvery);
+            run.writeJson("config.json", describe(config, net, split, backend));
             if (!common.quiet) {
                 out.printf(Locale.ROOT, "training %s on %s (%d samples, test %d) with %s on %s%n  run folder %s%n",
-                        mlp, train.name(), train.size(), split.test().size(), optName, backend.name(), run.dir());
+                        net, train.name(), train.size(), split.test().size(), optName, backend.name(), run.dir());
                 out.flush();
             }
-            TrainReport report = new TrainReport(run, backend, mlp, train, spectrumSamples);
+            TrainReport report = new TrainReport(run, backend, net, train, spectrumSamples);
             optional(err, "the spectrum at the start", () -> report.spectrumAt(
                     from == null ? "initialization" : "at the checkpoint",
-                    from == null ? mlp.init(config.initSeed()) : ParamsFiles.load(checkpoint, mlp)));
+                    from == null ? net.init(config.initSeed()) : net.load(checkpoint)));
             TrainingResult result;
             MetricsCsv csv = new MetricsCsv(run.file("metrics.csv"), TrainReport.COLUMNS,
                     reuse == RunFolder.Reuse.CONTINUE ? from.iteration() : -1);
@@ -289,10 +296,9 @@ final class TrainCommand implements Callable<Integer> {
         new CountDownLatch(1).await();
     }
 
-    private TrainingConfig config(Dataset train) {
+    private TrainingConfig config(Dataset train, Network net) {
         try {
-            TrainingConfig c = TrainingConfig.defaults().withDataset(data.data).withHidden(model.hiddenWidths())
-                    .withNetwork(model.activation(), model.parameterization(), model.sigmaW, model.sigmaB)
+            TrainingConfig c = TrainingConfig.defaults().withDataset(data.data).withModel(net.architecture())
                     .withLoss(parseLoss()).withOptimizer(optimizer, OptimizerOptions.of(optimizerOptions))
                     .withBatchSize(batchSize).withEvalEvery(evalEvery)
                     .withTargetAccuracy(targetAccuracy > 0 ? targetAccuracy : Double.NaN)
@@ -351,7 +357,7 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private Map<String, Object> describe(TrainingConfig config, Mlp mlp, Split split, Backend backend) {
+    private Map<String, Object> describe(TrainingConfig config, Network net, Split split, Backend backend) {
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("command", "train");
         Map<String, Object> d = new LinkedHashMap<>();
@@ -364,12 +370,17 @@ final class TrainCommand implements Callable<Integer> {
         d.put("limit", data.limit);
         c.put("data", d);
         Map<String, Object> m = model.describe();
-        m.put("widths", toList(mlp.widths()));
-        m.put("parameters", mlp.parameterCount());
+        if (net.isMlp()) {
+            m.put("widths", toList(net.mlp().widths()));
+        } else {
+            m.put("layers", net.model().toString());
+            m.put("input_shape", toList(net.model().inputShape().dims()));
+        }
+        m.put("parameters", net.parameterCount());
         c.put("model", m);
         c.put("loss", config.loss().name().toLowerCase(Locale.ROOT));
-        c.put("optimizer", config.optimizer());
-        c.put("optimizer_options", config.optimizerOptions().asMap());
+        c.put("optimizer", config.optimizer().name());
+        c.put("optimizer_options", new LinkedHashMap<>(optimizerOptions));
         c.put("iterations", config.maxIterations());
         c.put("batch_size", config.batchSize());
         c.put("eval_every", config.evalEvery());

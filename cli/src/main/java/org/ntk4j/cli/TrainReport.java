@@ -9,10 +9,8 @@ import java.util.TreeMap;
 import org.knowm.xchart.style.Styler;
 import org.ntk4j.backend.Backend;
 import org.ntk4j.data.Dataset;
-import org.ntk4j.kernel.EmpiricalNtk;
 import org.ntk4j.kernel.OutputAxes;
-import org.ntk4j.nn.Mlp;
-import org.ntk4j.nn.MlpParams;
+import org.ntk4j.nn.HostParams;
 import org.ntk4j.optim.Phase;
 import org.ntk4j.train.IterationEvent;
 import org.ntk4j.train.TrainingListener;
@@ -31,7 +29,7 @@ final class TrainReport {
 
     private final RunFolder run;
     private final Backend backend;
-    private final Mlp mlp;
+    private final Network net;
     private final Dataset sample;
     private final Map<String, double[]> spectra = new LinkedHashMap<>();
     private final TrainingClock clock = new TrainingClock();
@@ -39,14 +37,14 @@ final class TrainReport {
     /**
      * @param run the run folder
      * @param backend the backend for the spectrum's kernels
-     * @param mlp the network
+     * @param net the network
      * @param train the training set
      * @param spectrumSamples how many training samples the spectrum uses (0: none)
      */
-    TrainReport(RunFolder run, Backend backend, Mlp mlp, Dataset train, int spectrumSamples) {
+    TrainReport(RunFolder run, Backend backend, Network net, Dataset train, int spectrumSamples) {
         this.run = run;
         this.backend = backend;
-        this.mlp = mlp;
+        this.net = net;
         int n = Math.min(spectrumSamples, train.size());
         this.sample = n == 0 ? null : train.subset(KernelCommand.range(n), train.name());
     }
@@ -116,13 +114,13 @@ final class TrainReport {
      * @param label the legend label
      * @param params the parameters (not modified)
      */
-    void spectrumAt(String label, MlpParams params) {
+    void spectrumAt(String label, HostParams params) {
         if (sample == null) {
             return;
         }
         try (TensorScope scope = backend.scope()) {
             Tensor x = backend.fromHost(sample.features(), sample.size(), sample.dims(), DType.F64);
-            Tensor k = new EmpiricalNtk(mlp).withMeterRegistry(null).compute(params.upload(backend, DType.F64), x,
+            Tensor k = net.ntk().withMeterRegistry(null).compute(params.upload(backend, DType.F64), x,
                     OutputAxes.TRACED);
             spectra.put(label, Spectrum.eigenvalues(backend, backend.toHost(k), k.rows()));
         }

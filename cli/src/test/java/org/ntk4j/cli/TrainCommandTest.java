@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ntk4j.io.Json;
 import org.ntk4j.io.Npz;
 import org.ntk4j.nn.Loss;
+import org.ntk4j.train.MlpArchitecture;
 import org.ntk4j.train.TrainingConfig;
 import picocli.CommandLine;
 
@@ -99,13 +100,14 @@ class TrainCommandTest {
         TrainCommand t = new TrainCommand();
         new CommandLine(t).parseArgs();
         TrainingConfig d = TrainingConfig.defaults();
-        assertArrayEquals(d.hidden(), t.model.hiddenWidths());
-        assertEquals(d.activation(), t.model.activation());
-        assertEquals(d.parameterization(), t.model.parameterization());
-        assertEquals(d.sigmaW(), t.model.sigmaW, 1e-15);
-        assertEquals(d.sigmaB(), t.model.sigmaB, 0.0);
+        MlpArchitecture m = (MlpArchitecture) d.model();
+        assertArrayEquals(m.hidden(), t.model.hiddenWidths());
+        assertEquals(m.activation(), t.model.activation());
+        assertEquals(m.parameterization(), t.model.parameterization());
+        assertEquals(m.sigmaW(), t.model.sigmaW, 1e-15);
+        assertEquals(m.sigmaB(), t.model.sigmaB, 0.0);
         assertEquals(d.loss(), Loss.parse(t.loss));
-        assertEquals(d.optimizer(), t.optimizer);
+        assertEquals(d.optimizer().name(), t.optimizer);
         assertEquals(d.batchSize(), t.batchSize);
         assertEquals(d.maxIterations(), t.iterations);
         assertEquals(d.evalEvery(), t.evalEvery);

@@ -17,7 +17,9 @@ import org.ntk4j.tensor.Tensor;
 /**
  * Infinite-width duals: {@code dualMap} against the closed forms of {@link DualReference} (ReLU, leaky ReLU,
  * Erf, identity), against the API's host reference {@link ActivationDuals} for every kind, and against Monte
- * Carlo for every kind, within five standard errors.
+ * Carlo for every kind, within five standard errors; and {@code dualLayer}, the dual fused with the dense layer after
+ * it, against the same references put through the layer's formula, on small kernels and on one large enough to be
+ * split over threads.
  *
  * <p>Near perfect correlation (|ρ| → 1) the arcsine and arccosine forms lose about √u of accuracy to the
  * rounding of ρ itself, whatever the implementation; there the bound gains a term √(8u)·(1 + α²)·√(q1·q2)
@@ -59,13 +61,21 @@ public abstract class DualConformance extends ConformanceGroup {
      * @return {k12, q1, q2}, rounded to the dtype
      */
     private HostMatrix[] covariances(DType dtype, long seed, double[] scales) {
+        return covariances(dtype, seed, 5, 4, scales);
+    }
+
+    /**
+     * Like {@link #covariances(DType, long, double[])} for n1×n2 inputs, the rows of X1 scaled by the scales in
+     * turn; n1 ≥ 3, n2 ≥ 2.
+     */
+    private HostMatrix[] covariances(DType dtype, long seed, int n1, int n2, double[] scales) {
         RandomData r = random(seed, dtype);
         int d = 6;
-        HostMatrix x1 = r.normal(5, d);
-        HostMatrix x2 = r.normal(4, d);
+        HostMatrix x1 = r.normal(n1, d);
+        HostMatrix x2 = r.normal(n2, d);
         for (int i = 0; i < x1.rows(); i++) {
             for (int j = 0; j < d; j++) {
-                x1.set(i, j, x1.get(i, j) * scales[i]);
+                x1.set(i, j, x1.get(i, j) * scales[i % scales.length]);
             }
         }
         for (int j = 0; j < d; j++) {
@@ -222,5 +232,147 @@ public abstract class DualConformance extends ConformanceGroup {
         assertThrows(IllegalArgumentException.class, () -> backend.dualMap(Activation.RELU, k, q, q, out, k));
         assertIllegalArgument(() -> backend.dualMap(Activation.RELU, k, backend.zeros(3, 1, dtype), q, out, out2),
                 "3×1");
+    }
+
+    // ------------------------------------------------------------------------------------------- dualLayer
+
+    /** σ_w² and σ_b² of the dense layer in the dualLayer tests. */
+    private static final double WEIGHT_VARIANCE = 2;
+    private static final double BIAS_VARIANCE = 0.01;
+
+    /**
+     * Runs dualLayer on covariances c with a given NTK so far and returns {sigma, theta} on the host; checks that
+     * q1 and q2 are left unchanged.
+     */
+    private HostMatrix[] runLayer(Activation f, HostMatrix[] c, HostMatrix theta0, DType dtype) {
+        Tensor sigma = tensor(c[0], dtype);
+        Tensor q1 = tensor(c[1], dtype);
+        Tensor q2 = tensor(c[2], dtype);
+        Tensor theta = tensor(theta0, dtype);
+        backend.dualLayer(f, sigma, q1, q2, WEIGHT_VARIANCE, BIAS_VARIANCE, theta);
+        Approx.assertExact("dualLayer leaves q1 unchanged", c[1], host(q1));
+        Approx.assertExact("dualLayer leaves q2 unchanged", c[2], host(q2));
+        return new HostMatrix[] {host(sigma), host(theta)};
+    }
+
+    /** An NTK so far: positive values of the size of the covariances, rounded to the dtype. */
+    private static HostMatrix previousNtk(HostMatrix k, DType dtype, long seed) {
+        RandomData r = random(seed, dtype);
+        HostMatrix t = HostMatrix.zeros(k.rows(), k.cols());
+        HostMatrix u = r.uniform(k.rows(), k.cols(), 0, 1);
+        for (int i = 0; i < t.data().length; i++) {
+            t.data()[i] = r.round(Math.abs(k.data()[i]) + 0.5 + u.data()[i]);
+        }
+        return t;
+    }
+
+    /**
+     * Checks dualLayer's {sigma, theta} against duals {E[φφ], E[φ'φ']} from a reference: sigma = w·E + b,
+     * theta = sigma + w·θ₀·E', each within the dual bounds scaled through the formula plus the rounding of the
+     * formula itself.
+     */
+    private static void compareLayer(String what, Activation f, HostMatrix[] c, HostMatrix theta0, HostMatrix[] duals,
+                                     HostMatrix[] got, Tolerance tol) {
+        int n = c[0].data().length;
+        HostMatrix expSigma = HostMatrix.zeros(c[0].rows(), c[0].cols());
+        HostMatrix expTheta = HostMatrix.zeros(c[0].rows(), c[0].cols());
+        double[] sigmaBound = new double[n];
+        double[] thetaBound = new double[n];
+        double w = WEIGHT_VARIANCE;
+        for (int i = 0; i < n; i++) {
+            double e = duals[0].data()[i];
+            double ed = duals[1].data()[i];
+            double t0 = theta0.data()[i];
+            double sigma = w * e + BIAS_VARIANCE;
+            double grown = w * (t0 * ed);
+            expSigma.data()[i] = sigma;
+            expTheta.data()[i] = sigma + grown;
+            sigmaBound[i] = w * bound(f, c, i, e, false, tol) + tol.rounding(2, w * Math.abs(e) + BIAS_VARIANCE);
+            thetaBound[i] = sigmaBound[i] + w * Math.abs(t0) * bound(f, c, i, ed, true, tol)
+                    + tol.rounding(3, Math.abs(sigma) + Math.abs(grown));
+        }
+        Approx.assertWithin(what + " sigma", expSigma, got[0], i -> sigmaBound[i]);
+        Approx.assertWithin(what + " theta", expTheta, got[1], i -> thetaBound[i]);
+    }
+
+    /** The duals of the closed forms of {@link DualReference}, element by element. */
+    private static HostMatrix[] closedFormDuals(Activation f, HostMatrix[] c) {
+        HostMatrix[] d = {HostMatrix.zeros(c[0].rows(), c[0].cols()), HostMatrix.zeros(c[0].rows(), c[0].cols())};
+        for (int i = 0; i < c[0].rows(); i++) {
+            for (int j = 0; j < c[0].cols(); j++) {
+                double[] e = DualReference.closedForm(f, c[1].get(i, 0), c[2].get(j, 0), c[0].get(i, j));
+                d[0].set(i, j, e[0]);
+                d[1].set(i, j, e[1]);
+            }
+        }
+        return d;
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("dtypesAndClosedForms")
+    @DisplayName("dualLayer is the dense layer after the closed-form duals: sigma = w·E[φφ] + b, theta = sigma + w·theta⊙E[φ'φ']")
+    void layerClosedForms(DType dtype, Activation f) {
+        HostMatrix[] c = covariances(dtype, 61, WIDE);
+        HostMatrix theta0 = previousNtk(c[0], dtype, 62);
+        compareLayer("dualLayer " + f + " vs closed form", f, c, theta0, closedFormDuals(f, c),
+                runLayer(f, c, theta0, dtype), Tolerance.of(dtype));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("dtypesAndActivations")
+    @DisplayName("dualLayer matches the host reference ActivationDuals for every kind")
+    void layerHostReference(DType dtype, Activation f) {
+        boolean closed = DualReference.hasClosedForm(f);
+        HostMatrix[] c = covariances(dtype, 63, closed ? WIDE : MODERATE);
+        HostMatrix theta0 = previousNtk(c[0], dtype, 64);
+        HostMatrix[] duals = {HostMatrix.zeros(5, 4), HostMatrix.zeros(5, 4)};
+        double[] pair = new double[2];
+        for (int i = 0; i < 5; i++) {
+            for (int j = 0; j < 4; j++) {
+                ActivationDuals.dual(f, c[1].get(i, 0), c[2].get(j, 0), c[0].get(i, j), pair);
+                duals[0].set(i, j, pair[0]);
+                duals[1].set(i, j, pair[1]);
+            }
+        }
+        Tolerance tol = Tolerance.of(dtype);
+        if (!closed) {
+            tol = new Tolerance(tol.unitRoundoff(), tol.functionRel(), tol.functionAbs(), tol.finiteDifference(),
+                    tol.quadratureRel(), tol.quadratureAbs(), tol.quadratureRel(), tol.quadratureAbs());
+        }
+        compareLayer("dualLayer " + f + " vs ActivationDuals", f, c, theta0, duals, runLayer(f, c, theta0, dtype),
+                tol);
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("dtypesAndClosedForms")
+    @DisplayName("dualLayer is right on every element of a kernel large enough to be split over threads (130×520)")
+    void layerLarge(DType dtype, Activation f) {
+        HostMatrix[] c = covariances(dtype, 65, 130, 520, WIDE);
+        HostMatrix theta0 = previousNtk(c[0], dtype, 66);
+        compareLayer("dualLayer " + f + " 130×520 vs closed form", f, c, theta0, closedFormDuals(f, c),
+                runLayer(f, c, theta0, dtype), Tolerance.of(dtype));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dtypes")
+    @DisplayName("dualMap is right on every element of a kernel large enough to be split over threads (130×520)")
+    void dualMapLarge(DType dtype) {
+        HostMatrix[] c = covariances(dtype, 67, 130, 520, WIDE);
+        compare("dualMap relu 130×520 vs closed form", Activation.RELU, c, closedFormDuals(Activation.RELU, c),
+                run(Activation.RELU, c, dtype), Tolerance.of(dtype));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dtypes")
+    @DisplayName("dualLayer rejects sigma and theta in one tensor, and wrong shapes")
+    void layerAliasingAndShapes(DType dtype) {
+        Tensor k = backend.zeros(2, 3, dtype);
+        Tensor t = backend.zeros(2, 3, dtype);
+        Tensor q1 = backend.zeros(2, 1, dtype);
+        Tensor q2 = backend.zeros(3, 1, dtype);
+        Activation f = Activation.RELU;
+        assertThrows(IllegalArgumentException.class, () -> backend.dualLayer(f, k, q1, q2, 2, 0, k));
+        assertIllegalArgument(() -> backend.dualLayer(f, k, q2, q2, 2, 0, t), "3×1");
+        assertIllegalArgument(() -> backend.dualLayer(f, k, q1, q2, 2, 0, backend.zeros(3, 2, dtype)), "3×2");
     }
 }

@@ -123,24 +123,46 @@ public final class ActivationDuals {
 
     /**
      * φ(x) = a·x for x &lt; 0 and b·x for x &gt; 0: E[φφ] = a·b·k + (b − a)²·J₁ and
-     * E[φ'φ'] = a·b + (b − a)²·(π − θ)/(2π), with J₁ = √(q1·q2)/(2π)·(sin θ + (π − θ)·cos θ),
-     * θ = arccos(k/√(q1·q2)).
+     * E[φ'φ'] = a·b + (b − a)²·J₀, with {@link #arcCosine1 J₁} and {@link #arcCosine0 J₀} of
+     * c = k/√(q1·q2) (0 when a variance is 0: a zero-variance side is independent of the other).
      */
     private static void abRelu(double a, double b, double q1, double q2, double k, double[] out) {
         double norm = Math.sqrt(q1 * q2);
-        double j1;
-        double j0;
-        if (norm == 0) {
-            j1 = 0;
-            j0 = 0.25; // a zero-variance side is independent of the other: θ = π/2
-        } else {
-            double theta = Acos.acos(clamp(k / norm));
-            j1 = norm / (2 * Math.PI) * (Math.sin(theta) + (Math.PI - theta) * Math.cos(theta));
-            j0 = (Math.PI - theta) / (2 * Math.PI);
-        }
+        double c = cosine(k, norm);
+        double theta = Acos.acos(c);
         double d = (b - a) * (b - a);
-        out[0] = a * b * k + d * j1;
-        out[1] = a * b + d * j0;
+        out[0] = a * b * k + d * arcCosine1(norm, c, theta);
+        out[1] = a * b + d * arcCosine0(theta);
+    }
+
+    /**
+     * @param k the covariance
+     * @param norm √(q1·q2)
+     * @return k/norm clamped to [−1, 1], or 0 when norm is 0
+     */
+    static double cosine(double k, double norm) {
+        return norm == 0 ? 0 : clamp(k / norm);
+    }
+
+    /**
+     * The first arc-cosine kernel J₁ = √(q1·q2)/(2π)·(sin θ + (π − θ)·cos θ), with sin θ = √((1 − c)(1 + c)) and
+     * cos θ = c: one arccos and no sine or cosine, and sin θ exact near |c| = 1, where θ itself is not.
+     *
+     * @param norm √(q1·q2)
+     * @param c cos θ, in [−1, 1]
+     * @param theta arccos c
+     * @return J₁
+     */
+    static double arcCosine1(double norm, double c, double theta) {
+        return norm / (2 * Math.PI) * (Math.sqrt((1 - c) * (1 + c)) + (Math.PI - theta) * c);
+    }
+
+    /**
+     * @param theta arccos c
+     * @return the zeroth arc-cosine kernel J₀ = (π − θ)/(2π), the probability that both sides are positive
+     */
+    static double arcCosine0(double theta) {
+        return (Math.PI - theta) / (2 * Math.PI);
     }
 
     /**
@@ -292,7 +314,7 @@ public final class ActivationDuals {
         return new double[][] {x, w};
     }
 
-    private static double clamp(double c) {
+    static double clamp(double c) {
         return Math.max(-1, Math.min(1, c));
     }
 }

@@ -122,6 +122,24 @@ public final class Checks {
     }
 
     /**
+     * The shape and aliasing checks of {@code Backend.dualLayer}: q1 is sigma.rows()×1, q2 is sigma.cols()×1, theta
+     * has sigma's shape, and sigma, theta, q1 and q2 are four distinct tensors.
+     *
+     * @param sigma the covariances (not modified)
+     * @param q1 the row variances (not modified)
+     * @param q2 the column variances (not modified)
+     * @param theta the NTK (not modified)
+     * @throws IllegalArgumentException on a mismatch or an alias
+     */
+    public static void requireDualLayerArguments(Tensor sigma, Tensor q1, Tensor q2, Tensor theta) {
+        requireShape("dualLayer q1", q1, sigma.rows(), 1);
+        requireShape("dualLayer q2", q2, sigma.cols(), 1);
+        requireSameShape("dualLayer theta", sigma, theta);
+        requireDistinct("dualLayer", sigma, theta, q1, q2);
+        requireDistinct("dualLayer", theta, q1, q2);
+    }
+
+    /**
      * @param what the argument's name
      * @param length the host array's length
      * @param rows rows

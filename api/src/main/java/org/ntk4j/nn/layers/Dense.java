@@ -43,6 +43,26 @@ public final class Dense implements Layer {
         return out;
     }
 
+    /** @return NTK or standard */
+    public Parameterization parameterization() {
+        return parameterization;
+    }
+
+    /** @return σ_w */
+    public double sigmaW() {
+        return sigmaW;
+    }
+
+    /** @return σ_b */
+    public double sigmaB() {
+        return sigmaB;
+    }
+
+    /** @return whether the layer has a bias */
+    public boolean hasBias() {
+        return bias;
+    }
+
     @Override
     public Shape outputShape(Shape input) {
         input.requireVector(toString());

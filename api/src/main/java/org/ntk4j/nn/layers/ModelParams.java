@@ -11,6 +11,7 @@ import org.ntk4j.backend.Backend;
 import org.ntk4j.io.MalformedDataException;
 import org.ntk4j.io.NpyArray;
 import org.ntk4j.io.Npz;
+import org.ntk4j.nn.HostParams;
 import org.ntk4j.nn.Params;
 import org.ntk4j.tensor.DType;
 import org.ntk4j.tensor.Tensor;
@@ -26,7 +27,7 @@ import org.ntk4j.tensor.Tensor;
  * restores it), because the project's {@code .npy} format support stops at two dimensions. The architecture is
  * not in the file.
  */
-public final class ModelParams {
+public final class ModelParams implements HostParams {
 
     private final Model model;
     private final List<double[]> values;
@@ -72,6 +73,34 @@ public final class ModelParams {
         return values.get(i).clone();
     }
 
+    @Override
+    public List<String> names() {
+        return model.parameterNames();
+    }
+
+    @Override
+    public double[] flatten() {
+        double[] out = new double[Math.toIntExact(model.parameterCount())];
+        int off = 0;
+        for (double[] v : values) {
+            System.arraycopy(v, 0, out, off, v.length);
+            off += v.length;
+        }
+        return out;
+    }
+
+    /**
+     * The same as {@link #toBackend}.
+     *
+     * @param backend the backend
+     * @param dtype the element type
+     * @return new tensors on the backend, in the parameters' 2-D shapes, as {@link Params} named like the model's
+     */
+    @Override
+    public Params upload(Backend backend, DType dtype) {
+        return toBackend(backend, dtype);
+    }
+
     /**
      * @param backend the backend
      * @param dtype the element type
@@ -103,6 +132,7 @@ public final class ModelParams {
      * @param compressed whether to deflate the entries
      * @throws IOException if writing fails (an existing file is then unchanged)
      */
+    @Override
     public void save(Path file, boolean compressed) throws IOException {
         Map<String, NpyArray> arrays = new LinkedHashMap<>();
         List<ParamSpec> specs = model.parameters();

@@ -39,6 +39,21 @@ public final class Shape {
         return new Shape(new int[] {height, width, channels});
     }
 
+    /**
+     * @param sampleShape a data set's sample shape (not modified)
+     * @return the image (H, W, C) for three dimensions, else the vector of their product
+     */
+    public static Shape ofSample(int... sampleShape) {
+        if (sampleShape.length == 3) {
+            return image(sampleShape[0], sampleShape[1], sampleShape[2]);
+        }
+        int d = 1;
+        for (int v : sampleShape) {
+            d = Math.multiplyExact(d, v);
+        }
+        return vector(d);
+    }
+
     /** @return whether this is an image shape (H, W, C) */
     public boolean isImage() {
         return dims.length == 3;

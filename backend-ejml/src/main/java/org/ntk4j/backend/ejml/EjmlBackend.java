@@ -24,6 +24,7 @@ import org.ntk4j.backend.SymmetricEigen;
 import org.ntk4j.backend.spi.AbstractTensor;
 import org.ntk4j.backend.spi.ActivationDuals;
 import org.ntk4j.backend.spi.Checks;
+import org.ntk4j.backend.spi.DualRows;
 import org.ntk4j.backend.spi.ScopeStack;
 import org.ntk4j.tensor.DType;
 import org.ntk4j.tensor.Tensor;
@@ -328,21 +329,31 @@ public final class EjmlBackend implements Backend {
         double[] okd = own(outKdot).data();
         Checks.requireDualMapArguments(k12, q1, q2, outK, outKdot);
         int cols = k12.cols();
-        int rows = k12.rows();
-        boolean cheap = ActivationDuals.hasClosedForm(f);
+        rows(f, k12.rows(), cols).forEach(i -> DualRows.dual(f, d1[i], d2, dk, i * cols, ok, i * cols, okd, i * cols,
+                cols));
+    }
+
+    /** Overrides the default's two temporaries and four passes with one pass over both kernels. */
+    @Override
+    public void dualLayer(Activation f, Tensor sigma, Tensor q1, Tensor q2, double weightVariance,
+                          double biasVariance, Tensor theta) {
+        double[] ds = own(sigma).data();
+        double[] d1 = own(q1).data();
+        double[] d2 = own(q2).data();
+        double[] dt = own(theta).data();
+        Checks.requireDualLayerArguments(sigma, q1, q2, theta);
+        int cols = sigma.cols();
+        rows(f, sigma.rows(), cols).forEach(i -> DualRows.layer(f, d1[i], d2, ds, i * cols, dt, i * cols, cols,
+                weightVariance, biasVariance));
+    }
+
+    /** The rows of a dual, in parallel when the backend is threaded and the work is large. */
+    private IntStream rows(Activation f, int rows, int cols) {
         IntStream range = IntStream.range(0, rows);
-        if (threaded && (!cheap || (long) rows * cols >= PARALLEL_ELEMENTS)) {
+        if (threaded && (!ActivationDuals.hasClosedForm(f) || (long) rows * cols >= PARALLEL_ELEMENTS)) {
             range = range.parallel();
         }
-        range.forEach(i -> {
-            double[] pair = new double[2];
-            for (int j = 0; j < cols; j++) {
-                int idx = i * cols + j;
-                ActivationDuals.dual(f, d1[i], d2[j], dk[idx], pair);
-                ok[idx] = pair[0];
-                okd[idx] = pair[1];
-            }
-        });
+        return range;
     }
 
     // ---------------------------------------------------------------------------------- linear algebra

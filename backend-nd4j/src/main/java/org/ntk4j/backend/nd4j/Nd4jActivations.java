@@ -10,14 +10,12 @@ import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
 import org.ntk4j.backend.Activation;
-import org.ntk4j.backend.spi.ActivationDuals;
 
 /**
  * Activations, their derivatives and their infinite-width duals on ND4J arrays. The piecewise-linear
  * activations, tanh and the logistic sigmoid run as native ND4J ops; the others (erf, GELU, softplus and
  * some derivatives) have no ND4J op that matches {@link Activation}'s reference formulas, so they are
- * evaluated from those formulas on the host, in parallel for large arrays. The duals are
- * {@link ActivationDuals} evaluated on the host.
+ * evaluated from those formulas on the host, in parallel for large arrays. The duals are in {@link Nd4jDuals}.
  */
 final class Nd4jActivations {
 
@@ -85,41 +83,6 @@ final class Nd4jActivations {
             default:
                 onHost(x, out, f::derivative);
         }
-    }
-
-    /**
-     * outK ← E[φ(u)φ(v)], outKdot ← E[φ'(u)φ'(v)] for (u, v) with variances q1[i], q2[j], covariance k[i][j].
-     *
-     * @param f the activation
-     * @param k n1×n2 covariances (not modified)
-     * @param q1 n1×1 variances (not modified)
-     * @param q2 n2×1 variances (not modified)
-     * @param outK n1×n2, modified
-     * @param outKdot n1×n2, modified
-     */
-    static void dual(Activation f, INDArray k, INDArray q1, INDArray q2, INDArray outK, INDArray outKdot) {
-        double[] dk = Nd4jMemory.read(k);
-        double[] d1 = Nd4jMemory.read(q1);
-        double[] d2 = Nd4jMemory.read(q2);
-        int rows = d1.length;
-        int cols = d2.length;
-        double[] ok = new double[dk.length];
-        double[] okd = new double[dk.length];
-        IntStream range = IntStream.range(0, rows);
-        if (!ActivationDuals.hasClosedForm(f) || dk.length >= PARALLEL_ELEMENTS) {
-            range = range.parallel();
-        }
-        range.forEach(i -> {
-            double[] pair = new double[2];
-            for (int j = 0; j < cols; j++) {
-                int idx = i * cols + j;
-                ActivationDuals.dual(f, d1[i], d2[j], dk[idx], pair);
-                ok[idx] = pair[0];
-                okd[idx] = pair[1];
-            }
-        });
-        Nd4jMemory.write(outK, ok);
-        Nd4jMemory.write(outKdot, okd);
     }
 
     /** out ← g(x) elementwise, computed on the host. */

@@ -320,7 +320,20 @@ public final class Nd4jBackend implements Backend {
         INDArray okd = arr(outKdot);
         Checks.requireSameDType("dualMap", k12, q1, q2, outK, outKdot);
         Checks.requireDualMapArguments(k12, q1, q2, outK, outKdot);
-        Nd4jActivations.dual(f, mk, m1, m2, ok, okd);
+        Nd4jDuals.dual(f, mk, m1, m2, ok, okd);
+    }
+
+    /** Overrides the default's two temporaries and four passes with one pass over both kernels' buffers. */
+    @Override
+    public void dualLayer(Activation f, Tensor sigma, Tensor q1, Tensor q2, double weightVariance,
+                          double biasVariance, Tensor theta) {
+        INDArray ms = arr(sigma);
+        INDArray m1 = arr(q1);
+        INDArray m2 = arr(q2);
+        INDArray mt = arr(theta);
+        Checks.requireSameDType("dualLayer", sigma, q1, q2, theta);
+        Checks.requireDualLayerArguments(sigma, q1, q2, theta);
+        Nd4jDuals.layer(f, ms, m1, m2, weightVariance, biasVariance, mt);
     }
 
     /** Overrides the default's gathers and transposes with one pass over the buffers. */

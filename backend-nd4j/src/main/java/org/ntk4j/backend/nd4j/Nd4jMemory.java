@@ -66,7 +66,7 @@ final class Nd4jMemory {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             return counted(Nd4j.create(kept, rows, cols));
         } catch (RuntimeException e) {
-            kept.destroy();
+            Nd4jBufferPool.release(kept);
             throw e;
         }
     }

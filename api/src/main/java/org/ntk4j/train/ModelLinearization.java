@@ -1,0 +1,89 @@
+package org.ntk4j.train;
+
+import org.ntk4j.nn.Loss;
+import org.ntk4j.nn.Params;
+import org.ntk4j.nn.layers.LayerTrace;
+import org.ntk4j.optim.Linearization;
+import org.ntk4j.optim.Phase;
+import org.ntk4j.tensor.Tensor;
+
+/** A {@link ModelObjective}'s model linearized at given parameters on its batch. */
+final class ModelLinearization implements Linearization {
+
+    private final ModelObjective objective;
+    private final Params params;
+    private final LayerTrace trace;
+    private final double loss;
+    private final Tensor gradient;
+    private final OutputHessian hessian;
+    private final int m;
+    private final int o;
+    private Tensor kernel;
+
+    ModelLinearization(ModelObjective objective, Params params, LayerTrace trace, Loss.Value value) {
+        this.objective = objective;
+        this.params = params;
+        this.trace = trace;
+        this.loss = value.value();
+        Tensor out = trace.output();
+        this.m = out.rows();
+        this.o = out.cols();
+        // the loss's gradient is of the mean over samples: m times it is the per-sample gradient g_i
+        this.gradient = value.gradient();
+        out.backend().scale(m, gradient, gradient);
+        this.hessian = new OutputHessian(objective.lossKind(), out);
+    }
+
+    @Override
+    public int samples() {
+        return m;
+    }
+
+    @Override
+    public int outputs() {
+        return o;
+    }
+
+    @Override
+    public double loss() {
+        return loss;
+    }
+
+    @Override
+    public Tensor outputGradient() {
+        return gradient;
+    }
+
+    @Override
+    public double isotropicHessian() {
+        return hessian.isotropic();
+    }
+
+    @Override
+    public Tensor hessianTimes(Tensor a) {
+        return hessian.times(a);
+    }
+
+    @Override
+    public Tensor kernel() {
+        if (kernel == null) {
+            kernel = objective.kernel(params);
+        }
+        return kernel;
+    }
+
+    @Override
+    public Params vjp(Tensor cotangent) {
+        return objective.times().time(Phase.BACKWARD, () -> objective.vjp(params, trace, cotangent));
+    }
+
+    @Override
+    public void close() {
+        if (kernel != null) {
+            kernel.close();
+            kernel = null;
+        }
+        gradient.close();
+        trace.close();
+    }
+}
