@@ -21,9 +21,11 @@ import org.ntk4j.tensor.Tensor;
  * Analytic kernel regression at t = ∞ on Fashion-MNIST with the infinite-width kernels of an MLP, a CNN read out by
  * flatten and a CNN with global average pooling: test accuracy of the NTK and the NNGP, and the kernel time.
  *
- * <p>Usage: {@code ConvKernelDemo DIR MODEL TRAIN TEST POOL BACKEND [BATCH] [REG]} with MODEL one of {@code mlp},
- * {@code cnn-flatten}, {@code cnn-gap}; images are POOL×POOL average-pooled (2: 14×14); the first TRAIN training
- * and TEST test images; BACKEND {@code ejml} or {@code nd4j}. Run one model per process to read its peak memory.
+ * <p>Usage: {@code ConvKernelDemo DIR MODEL TRAIN TEST POOL BACKEND [BATCH] [REG] [raw]} with MODEL one of
+ * {@code mlp}, {@code cnn-flatten}, {@code cnn-gap}; images are POOL×POOL average-pooled (2: 14×14); the first
+ * TRAIN training and TEST test images; BACKEND {@code ejml} or {@code nd4j}; pixels standardized by the training
+ * mean and standard deviation, or left in [0, 1] with {@code raw} (then SAME padding equals the background). Run
+ * one model per process to read its peak memory.
  */
 public final class ConvKernelDemo {
 
@@ -43,6 +45,7 @@ public final class ConvKernelDemo {
         String backendName = args[5];
         int batch = args.length > 6 ? Integer.parseInt(args[6]) : 100;
         double reg = args.length > 7 ? Double.parseDouble(args[7]) : 1e-4;
+        boolean raw = args.length > 8 && args[8].equals("raw");
         Dataset train = IdxLoader.load(dir.resolve("train-images-idx3-ubyte.gz"),
                 dir.resolve("train-labels-idx1-ubyte.gz"), nTrain, 255);
         Dataset test = IdxLoader.load(dir.resolve("t10k-images-idx3-ubyte.gz"),
@@ -50,7 +53,9 @@ public final class ConvKernelDemo {
         int side = 28 / pool;
         double[] xtr = pooled(train.features(), nTrain, pool);
         double[] xte = pooled(test.features(), nTest, pool);
-        standardize(xtr, xte);
+        if (!raw) {
+            standardize(xtr, xte);
+        }
         Model model = model(which, side);
         Backend be = backendName.equals("nd4j") ? new Nd4jBackendProvider().create(BackendOptions.defaults())
                 : new EjmlBackendProvider().create(BackendOptions.defaults());
