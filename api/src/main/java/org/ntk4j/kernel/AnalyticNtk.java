@@ -7,6 +7,8 @@ import org.ntk4j.backend.Activation;
 import org.ntk4j.backend.Backend;
 import org.ntk4j.backend.spi.ActivationDuals;
 import org.ntk4j.nn.Mlp;
+import org.ntk4j.nn.layers.KernelValue;
+import org.ntk4j.nn.layers.Model;
 import org.ntk4j.tensor.DType;
 import org.ntk4j.tensor.Tensor;
 import org.ntk4j.tensor.TensorScope;
@@ -30,6 +32,12 @@ import org.ntk4j.tensor.TensorScope;
  * NTK of the same network in {@link org.ntk4j.nn.Parameterization#NTK NTK parameterization} as its hidden
  * widths grow (the error falls like 1/√width).
  *
+ * <p>{@link #of(Model)} gives the kernel of any model of the shipped layers: the input kernel flows through every
+ * layer's {@link org.ntk4j.nn.layers.Layer#kernel} map (convolutions, pooling, flatten, layer norm, residual
+ * blocks; DESIGN §12). A dense-and-activation model gives the same kernel as the MLP recursion. Its blocks must
+ * fit in the heap: {@link Model#kernelBytes} estimates them and computations that cannot fit are refused before
+ * they start.
+ *
  * <p>Every computation is timed into {@code ntk4j.kernel.compute} (tags backend, kind = analytic), its
  * GEMM flops counted in {@code ntk4j.backend.flops} (op = kernel.analytic), and the listener told.
  * Instances are immutable.
@@ -44,6 +52,21 @@ public final class AnalyticNtk {
     private final double sigmaB;
     private final MeterRegistry registry;
     private final KernelListener listener;
+    /** The model whose layer maps give the kernel, or {@code null} for the MLP recursion. */
+    private final Model model;
+    /** The bytes a model kernel's block may take, or 0 for the heap's free memory. */
+    private final long budget;
+
+    private AnalyticNtk(Model model, long budget, MeterRegistry registry, KernelListener listener) {
+        this.model = model;
+        this.budget = budget;
+        this.depth = 0;
+        this.activation = null;
+        this.sigmaW = 0;
+        this.sigmaB = 0;
+        this.registry = registry;
+        this.listener = Objects.requireNonNull(listener, "listener");
+    }
 
     private AnalyticNtk(int depth, Activation activation, double sigmaW, double sigmaB, MeterRegistry registry,
                         KernelListener listener) {
@@ -53,6 +76,8 @@ public final class AnalyticNtk {
         if (!(sigmaW > 0) || !(sigmaB >= 0) || !Double.isFinite(sigmaW) || !Double.isFinite(sigmaB)) {
             throw new IllegalArgumentException("need σ_w > 0 and σ_b ≥ 0, finite; got " + sigmaW + ", " + sigmaB);
         }
+        this.model = null;
+        this.budget = 0;
         this.depth = depth;
         this.activation = Objects.requireNonNull(activation, "activation");
         this.sigmaW = sigmaW;
@@ -85,11 +110,30 @@ public final class AnalyticNtk {
     }
 
     /**
+     * The infinite-width kernels of a model of the shipped layers, by the layers' kernel maps. As for
+     * {@link #of(Mlp)}, the NNGP is that of either parameterization and the NTK the limit of the NTK
+     * parameterization; σ_w, σ_b and biases are each layer's.
+     *
+     * @param model a model whose output is a vector (end an image model with flatten or globalAvgPool and a dense
+     *              layer)
+     * @return its kernel, reporting to {@link Metrics#globalRegistry}
+     * @throws IllegalArgumentException when the model's output is an image
+     */
+    public static AnalyticNtk of(Model model) {
+        if (model.outputShape().isImage()) {
+            throw new IllegalArgumentException("analytic kernel: " + model + " outputs images "
+                    + model.outputShape() + "; end it with flatten or globalAvgPool and a dense layer");
+        }
+        return new AnalyticNtk(model, 0, Metrics.globalRegistry, KernelListener.NONE);
+    }
+
+    /**
      * @param r the registry for the timer and flop counter, or {@code null} for none
      * @return a copy reporting there
      */
     public AnalyticNtk withMeterRegistry(MeterRegistry r) {
-        return new AnalyticNtk(depth, activation, sigmaW, sigmaB, r, listener);
+        return model != null ? new AnalyticNtk(model, budget, r, listener)
+                : new AnalyticNtk(depth, activation, sigmaW, sigmaB, r, listener);
     }
 
     /**
@@ -97,28 +141,83 @@ public final class AnalyticNtk {
      * @return a copy with that listener
      */
     public AnalyticNtk withListener(KernelListener l) {
-        return new AnalyticNtk(depth, activation, sigmaW, sigmaB, registry, l);
+        return model != null ? new AnalyticNtk(model, budget, registry, l)
+                : new AnalyticNtk(depth, activation, sigmaW, sigmaB, registry, l);
     }
 
-    /** @return the number of dense layers */
+    /**
+     * @param bytes the memory a block of a model kernel may take (its estimate, {@link Model#kernelBytes}), &gt; 0;
+     *              by default the heap's free memory. Use it to leave room, or for off-heap and device memory.
+     * @return a copy with that budget
+     * @throws IllegalStateException for an MLP recursion, whose blocks are plain n1 × n2 matrices
+     */
+    public AnalyticNtk withMemoryBudget(long bytes) {
+        requireModel("a memory budget");
+        if (bytes < 1) {
+            throw new IllegalArgumentException("memory budget must be > 0 bytes, got " + bytes);
+        }
+        return new AnalyticNtk(model, bytes, registry, listener);
+    }
+
+    private void requireModel(String what) {
+        if (model == null) {
+            throw new IllegalStateException(this + " is an MLP recursion; " + what + " applies to model kernels");
+        }
+    }
+
+    /** @return the model of a kernel made by {@link #of(Model)}, or {@code null} for an MLP recursion */
+    public Model model() {
+        return model;
+    }
+
+    /** @return the number of dense layers of an MLP recursion */
     public int depth() {
+        requireMlp("depth");
         return depth;
     }
 
-    /** @return the nonlinearity */
+    /** @return the nonlinearity of an MLP recursion */
     public Activation activation() {
+        requireMlp("activation");
         return activation;
     }
 
-    /** @return σ_w */
+    /** @return σ_w of an MLP recursion */
     public double sigmaW() {
+        requireMlp("σ_w");
         return sigmaW;
     }
 
-    /** @return σ_b */
+    /** @return σ_b of an MLP recursion */
     public double sigmaB() {
+        requireMlp("σ_b");
         return sigmaB;
     }
+
+    private void requireMlp(String what) {
+        if (model != null) {
+            throw new IllegalStateException(this + " is the kernel of a model, with no single " + what
+                    + "; see model()");
+        }
+    }
+
+    /**
+     * The largest block that fits: the largest n ≤ {@code limit} with {@link Model#kernelBytes}(n, n) within
+     * the heap's free memory ({@code limit} itself for an MLP recursion, whose blocks are n × n values).
+     *
+     * @param limit the largest block wanted, ≥ 1
+     * @return that n, or 0 when not even one pair of samples fits
+     */
+    public int largestBlock(int limit) {
+        return model == null ? limit : blocks().largestBlock(limit);
+    }
+
+    private ModelKernelBlocks blocks() {
+        return new ModelKernelBlocks(model, budget);
+    }
+
+
+
 
     /**
      * Both kernels of a computation.
@@ -151,6 +250,8 @@ public final class AnalyticNtk {
      * @param x1 N1×d inputs (not modified)
      * @param x2 N2×d inputs, or {@code null} for X1 itself (not modified)
      * @return new N1×N2 kernels
+     * @throws IllegalArgumentException for a model kernel of which not even one pair of samples fits in the heap
+     *                                  (larger kernels are computed in sub-blocks that fit)
      */
     public Kernels compute(Backend backend, Tensor x1, Tensor x2) {
         long t0 = System.nanoTime();
@@ -227,13 +328,19 @@ public final class AnalyticNtk {
      * @param backend the backend
      * @param x1 N1×d inputs (not modified)
      * @param x2 N2×d inputs, or {@code null} for X1 itself (not modified)
-     * @param batchSize samples per block, ≥ 1
+     * @param batchSize samples per block, ≥ 1; for a model kernel, lowered to {@link #largestBlock} when its
+     *                  blocks would not fit in the heap
      * @param progress told after every tile
      * @return the kernels on the host
      */
     public HostKernels computeTiled(Backend backend, Tensor x1, Tensor x2, int batchSize, TileProgress progress) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be ≥ 1, got " + batchSize);
+        }
+        if (model != null) {
+            int fits = largestBlock(batchSize);
+            blocks().requireFits(Math.max(1, fits), Math.max(1, fits));
+            batchSize = fits;
         }
         long t0 = System.nanoTime();
         boolean symmetric = x2 == null;
@@ -270,6 +377,9 @@ public final class AnalyticNtk {
         return new HostKernels(new HostMatrix(nngp, n1, n2), new HostMatrix(ntk, n1, n2));
     }
 
+
+
+
     /** Copies a tile into place and, when {@code mirror}, its transpose into the mirrored place. */
     private static void place(double[] tile, double[] out, int r0, int r1, int c0, int c1, int cols, boolean mirror) {
         int tc = c1 - c0;
@@ -302,6 +412,9 @@ public final class AnalyticNtk {
     }
 
     private Operand operand(Backend be, Tensor x) {
+        if (model != null) {
+            return new Operand(x, new double[0][]);
+        }
         double d = x.cols();
         double[] q;
         try (Tensor sq = be.zeros(x.rows(), 1, x.dtype())) {
@@ -329,6 +442,9 @@ public final class AnalyticNtk {
 
     /** The recursion on the backend; tensors it makes belong to the caller's scope. */
     private Kernels recurse(Backend be, Operand a, Operand b) {
+        if (model != null) {
+            return blocks().compute(be, a.x(), a == b ? null : b.x());
+        }
         DType dt = a.x().dtype();
         int n1 = a.x().rows();
         int n2 = b.x().rows();
@@ -347,8 +463,12 @@ public final class AnalyticNtk {
         return new Kernels(sigma, theta);
     }
 
+
     @Override
     public String toString() {
+        if (model != null) {
+            return "analytic-ntk[" + model + "]";
+        }
         return "analytic-ntk[depth " + depth + ", " + activation + ", σw=" + sigmaW + ", σb=" + sigmaB + "]";
     }
 }

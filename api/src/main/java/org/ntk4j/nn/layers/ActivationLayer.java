@@ -60,6 +60,12 @@ public final class ActivationLayer implements Layer {
         };
     }
 
+    /** Σ' = E[φ(u)φ(v)], Θ' = Θ ⊙ E[φ'(u)φ'(v)] by {@link Backend#dualMap}. */
+    @Override
+    public KernelValue kernel(KernelValue in) {
+        return KernelMaps.dual(in, activation);
+    }
+
     @Override
     public String toString() {
         return activation.toString();

@@ -61,6 +61,27 @@ public final class AvgPool implements Layer {
         }
     }
 
+    /**
+     * Σ'(o, o') = the mean of Σ over the pairs of window positions, Θ' likewise: (window²)² row gathers. Needs the
+     * FULL spatial covariance.
+     */
+    @Override
+    public KernelValue kernel(KernelValue in) {
+        Windows g = windows(in.shape());
+        if (in.layout() != KernelValue.Layout.FULL) {
+            throw new IllegalArgumentException(this + ": the kernel map needs the FULL spatial covariance, the value"
+                    + " keeps " + in.layout());
+        }
+        int taps = window * window * window * window;
+        return KernelMaps.linear(in, Stencil.pool(g), 1.0 / taps, 0, false,
+                Shape.image(g.oh, g.ow, in.shape().channels()));
+    }
+
+    @Override
+    public boolean kernelNeedsFullSpatial() {
+        return true;
+    }
+
     private final class Trace extends LeafTrace {
         private final Windows g;
         private final int c;

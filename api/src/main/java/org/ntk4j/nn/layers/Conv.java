@@ -111,6 +111,18 @@ public final class Conv implements Layer {
         return new Trace(be, g, c, n, k, s, sb, cols, y);
     }
 
+    /**
+     * Σ'(o, o') = σ_w²·mean over the filter offsets δ of Σ(o·st + δ − pad, o'·st + δ − pad) + σ_b² (zero where a
+     * position falls in the padding), Θ' = Σ' + σ_w²·the same mean of Θ: a stencil of kh·kw row gathers.
+     */
+    @Override
+    public KernelValue kernel(KernelValue in) {
+        Windows g = windows(in.shape());
+        Shape out = Shape.image(g.oh, g.ow, this.out);
+        return KernelMaps.linear(in, Stencil.conv(g, in.layout()), sigmaW * sigmaW / (kh * kw),
+                bias ? sigmaB * sigmaB : 0, true, out);
+    }
+
     private final class Trace extends LeafTrace {
         private final Windows g;
         private final int c;

@@ -102,6 +102,15 @@ public final class Dense implements Layer {
         return new Trace(be, x, w, weightScale(d), biasScale(), be.denseForward(x, w, b, weightScale(d), biasScale()));
     }
 
+    /**
+     * Σ' = σ_w²·Σ + σ_b², Θ' = Σ' + σ_w²·Θ (the limit of the NTK parameterization; the NNGP is the same in both).
+     */
+    @Override
+    public KernelValue kernel(KernelValue in) {
+        Shape out = outputShape(in.shape());
+        return KernelMaps.linear(in, null, sigmaW * sigmaW, bias ? sigmaB * sigmaB : 0, true, out);
+    }
+
     private final class Trace extends LeafTrace {
         private final Tensor x;
         private final Tensor w;

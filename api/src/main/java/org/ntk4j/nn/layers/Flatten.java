@@ -38,6 +38,19 @@ public final class Flatten implements Layer {
         };
     }
 
+    /**
+     * Σ' = the mean of Σ over the pairs of equal positions (a dense layer after it divides by H·W·C), Θ' likewise;
+     * a vector passes unchanged.
+     */
+    @Override
+    public KernelValue kernel(KernelValue in) {
+        Shape out = outputShape(in.shape());
+        if (!in.shape().isImage()) {
+            return KernelMaps.linear(in, null, 1, 0, false, out);
+        }
+        return KernelMaps.mean(in, false, out, toString());
+    }
+
     @Override
     public String toString() {
         return "flatten";

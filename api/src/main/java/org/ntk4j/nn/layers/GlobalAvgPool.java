@@ -44,6 +44,18 @@ public final class GlobalAvgPool implements Layer {
         };
     }
 
+    /** Σ' = the mean of Σ over every pair of positions, Θ' likewise. Needs the FULL spatial covariance. */
+    @Override
+    public KernelValue kernel(KernelValue in) {
+        Shape out = outputShape(in.shape());
+        return KernelMaps.mean(in, true, out, toString());
+    }
+
+    @Override
+    public boolean kernelNeedsFullSpatial() {
+        return true;
+    }
+
     @Override
     public String toString() {
         return "globalAvgPool";

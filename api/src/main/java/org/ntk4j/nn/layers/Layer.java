@@ -13,8 +13,8 @@ import org.ntk4j.tensor.Tensor;
  * <p>Batches are N × (sample size) backend tensors, one sample per row, each row in the row-major order of the
  * sample's {@link Shape}. Samples never mix: every layer acts on each row on its own (no batch statistics).
  *
- * <p>The infinite-width kernel map of a layer (the NNGP and NTK covariances it maps forward) is not declared
- * yet; it will be one more method of this interface (see the Layers section of the design notes).
+ * <p>{@link #kernel} is the layer's infinite-width map: the NNGP and NTK covariances of its inputs to those of
+ * its outputs, in NTK parameterization as the widths (channels) grow without bound.
  */
 public interface Layer {
 
@@ -42,6 +42,25 @@ public interface Layer {
      * @return the trace: the output and what the backward pass needs; close it when done
      */
     LayerTrace forward(Backend backend, List<Tensor> params, Tensor x, Shape input);
+
+    /**
+     * The infinite-width kernel map: the NNGP and NTK of the layer's outputs from those of its inputs (see
+     * {@link KernelValue}).
+     *
+     * @param in the kernel of the inputs (neither modified nor closed)
+     * @return a new value, the kernel of the outputs; the caller closes it
+     * @throws IllegalArgumentException naming the layer when it cannot map that value (a shape it cannot take,
+     *                                  or a layout that keeps too little)
+     */
+    KernelValue kernel(KernelValue in);
+
+    /**
+     * @return whether the kernel map of this layer, or of one inside it, needs every pair of positions
+     *         ({@link KernelValue.Layout#FULL}) rather than only the pairs of equal positions; false unless overridden
+     */
+    default boolean kernelNeedsFullSpatial() {
+        return false;
+    }
 
     /** @return a short description, e.g. {@code dense(10)} */
     @Override

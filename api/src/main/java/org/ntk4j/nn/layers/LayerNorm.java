@@ -67,6 +67,16 @@ public final class LayerNorm implements Layer {
         };
     }
 
+    /**
+     * Σ' = Σ/√((m1 + ε)(m2 + ε)), Θ' likewise, m the mean over positions of a sample's variances: for centred
+     * inputs the mean over features tends to 0 and the variance to m. Inputs that are not centred (after ReLU,
+     * say) are refused, as neural-tangents refuses them.
+     */
+    @Override
+    public KernelValue kernel(KernelValue in) {
+        return KernelMaps.normalize(in, EPSILON);
+    }
+
     @Override
     public String toString() {
         return "layerNorm";

@@ -158,6 +158,49 @@ public final class Model {
     }
 
     /**
+     * @return how much of the spatial covariance the infinite-width kernel keeps: VECTOR for vector inputs, FULL
+     *         when a layer needs every pair of positions (pooling), else DIAGONAL (the pairs of equal positions)
+     */
+    public KernelValue.Layout kernelLayout() {
+        if (!input.isImage()) {
+            return KernelValue.Layout.VECTOR;
+        }
+        return root.kernelNeedsFullSpatial() ? KernelValue.Layout.FULL : KernelValue.Layout.DIAGONAL;
+    }
+
+    /**
+     * The memory one kernel block of n1 × n2 samples needs at its peak: about {@value #KERNEL_LIVE_TENSORS}
+     * tensors of R × n1·n2 values (R = 1, P or P² position pairs of the input, the largest anywhere in a model of
+     * the shipped layers), 8 bytes each, plus the host sides, 2·R·(n1 + n2) values.
+     *
+     * @param n1 the samples of one block
+     * @param n2 the samples of the other
+     * @return the estimate in bytes
+     */
+    public long kernelBytes(int n1, int n2) {
+        long r = KernelValue.rowsOf(input, kernelLayout());
+        return 8L * (KERNEL_LIVE_TENSORS * r * n1 * n2 + 2 * r * (n1 + (long) n2));
+    }
+
+    /** The tensors of a block that {@link #kernelBytes} counts as live at once. */
+    public static final int KERNEL_LIVE_TENSORS = 8;
+
+    /**
+     * The infinite-width NNGP and NTK of two blocks of inputs: the input kernel in {@link #kernelLayout()}, mapped
+     * through every layer's {@link Layer#kernel}.
+     *
+     * @param backend the backend of the inputs
+     * @param x1 n1 × input-size inputs (not modified)
+     * @param x2 n2 × input-size inputs, or {@code null} for x1 itself (not modified)
+     * @return a new value of the model's output shape; the caller closes it
+     */
+    public KernelValue kernel(Backend backend, Tensor x1, Tensor x2) {
+        try (KernelValue in = KernelValue.inputs(backend, x1, x2, input, kernelLayout())) {
+            return root.kernel(in);
+        }
+    }
+
+    /**
      * @param params parameters (not modified)
      * @throws IllegalArgumentException naming the first tensor whose count or shape is wrong
      */

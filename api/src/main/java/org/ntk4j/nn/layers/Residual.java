@@ -77,6 +77,31 @@ public final class Residual implements Layer {
         };
     }
 
+    /**
+     * The sum of the input's kernel and the block's: exact when the block's output is independent of its input in
+     * the limit, which needs a dense or conv layer in the block and centred features on one side or the other.
+     */
+    @Override
+    public KernelValue kernel(KernelValue in) {
+        outputShape(in.shape());
+        try (KernelValue b = block.kernel(in)) {
+            if (b.mixes == in.mixes) {
+                throw new IllegalArgumentException(this + ": the kernel map sums the input's and the block's kernels,"
+                        + " which needs a dense or conv layer in the block");
+            }
+            if (!b.centred && !in.centred) {
+                throw new IllegalArgumentException(this + ": the kernel map sums the input's and the block's kernels,"
+                        + " which needs centred features on one side (end the block with dense or conv)");
+            }
+            return KernelMaps.sum(in, b);
+        }
+    }
+
+    @Override
+    public boolean kernelNeedsFullSpatial() {
+        return block.kernelNeedsFullSpatial();
+    }
+
     @Override
     public String toString() {
         return "residual(" + block + ")";

@@ -80,6 +80,37 @@ public final class Serial implements Layer {
         return new Trace(traces, offsets);
     }
 
+    /** The layers' maps in order; each intermediate value is closed once the next layer has mapped it. */
+    @Override
+    public KernelValue kernel(KernelValue in) {
+        KernelValue cur = in;
+        try {
+            for (Layer l : layers) {
+                KernelValue next = l.kernel(cur);
+                if (cur != in) {
+                    cur.close();
+                }
+                cur = next;
+            }
+        } catch (RuntimeException e) {
+            if (cur != in) {
+                cur.close();
+            }
+            throw e;
+        }
+        return cur;
+    }
+
+    @Override
+    public boolean kernelNeedsFullSpatial() {
+        for (Layer l : layers) {
+            if (l.kernelNeedsFullSpatial()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static final class Trace implements LayerTrace {
         private final List<LayerTrace> traces;
         private final int[] offsets;
