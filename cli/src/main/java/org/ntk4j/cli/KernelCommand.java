@@ -95,10 +95,6 @@ final class KernelCommand implements Callable<Integer> {
         if (samples > 0 && samples < x.size()) {
             x = x.subset(range(samples), x.name());
         }
-        if (model.layered() && !kind.equalsIgnoreCase("empirical")) {
-            throw new UsageException("--model needs --kind empirical: the analytic kernel is the infinite-width"
-                    + " kernel of the MLP shorthand (--hidden, --activation)");
-        }
         if (outOfCore.enabled) {
             if (model.layered()) {
                 throw new UsageException("--out-of-core does not take --model yet; leave it out to hold the kernel"
@@ -157,8 +153,7 @@ final class KernelCommand implements Callable<Integer> {
                         case "nngp" -> true;
                         default -> throw new UsageException("--kernel must be ntk or nngp, got " + kernel);
                     };
-                    AnalyticNtk a = AnalyticNtk.of(model.hidden.size() + 1, model.activation(), model.sigmaW,
-                            model.sigmaB);
+                    AnalyticNtk a = model.analytic(x, batchSize, err, common.quiet);
                     int tiles = (x.size() + batchSize - 1) / batchSize;
                     AnalyticNtk.HostKernels k;
                     try (Progress bar = new Progress(err, "kernel", "tiles", (long) tiles * tiles,

@@ -1,6 +1,7 @@
 package org.ntk4j.cli;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -11,7 +12,9 @@ import org.ntk4j.backend.Activation;
 import org.ntk4j.nn.Mlp;
 import org.ntk4j.data.Dataset;
 import org.ntk4j.io.Json;
+import org.ntk4j.kernel.AnalyticNtk;
 import org.ntk4j.nn.Parameterization;
+import org.ntk4j.nn.layers.Model;
 import org.ntk4j.nn.layers.ModelSpec;
 import org.ntk4j.nn.layers.ModelSpecException;
 import org.ntk4j.nn.layers.Shape;
@@ -84,6 +87,48 @@ final class ModelOptions {
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+    }
+
+    /**
+     * The infinite-width kernel of the network: the MLP recursion for the shorthand, the layer-by-layer kernel maps
+     * for a {@code --model}. For a model it first prints what the kernel costs (unless quiet): the spatial layout the
+     * model needs and the memory of one block of samples, so that a user sees before computing what a model asks.
+     *
+     * @param data the data: its sample shape is the input shape, its class count the output width
+     * @param block the samples a side of one kernel block
+     * @param err where the cost goes (written to)
+     * @param quiet whether to print nothing
+     * @return the kernel
+     * @throws UsageException when the model has no infinite-width kernel (e.g. it ends in images)
+     */
+    AnalyticNtk analytic(Dataset data, int block, PrintWriter err, boolean quiet) {
+        if (model == null) {
+            return AnalyticNtk.of(hidden.size() + 1, activation(), sigmaW, sigmaB);
+        }
+        Model m = network(data).model();
+        AnalyticNtk a;
+        try {
+            a = AnalyticNtk.of(m);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--model " + spec() + ": " + e.getMessage());
+        }
+        if (!quiet) {
+            int b = Math.max(1, Math.min(block, data.size()));
+            err.printf(Locale.ROOT, "analytic kernel of %s: %s layout, %d position pairs per pair of samples; a %d × %d"
+                    + " block needs about %.1f MiB%n", m, m.kernelLayout(), positionPairs(m), b, b,
+                    m.kernelBytes(b, b) / 1048576.0);
+        }
+        return a;
+    }
+
+    private static long positionPairs(Model m) {
+        Shape in = m.inputShape();
+        long p = in.isImage() ? (long) in.height() * in.width() : 1;
+        return switch (m.kernelLayout()) {
+            case VECTOR -> 1;
+            case DIAGONAL -> p;
+            case FULL -> p * p;
+        };
     }
 
     /** @return whether {@code --model} was given */

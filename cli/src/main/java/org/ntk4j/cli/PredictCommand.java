@@ -113,10 +113,6 @@ final class PredictCommand implements Callable<Integer> {
         if (empirical && !kernels.equals(List.of(KernelRegression.Kernel.NTK))) {
             throw new UsageException("--kernel " + String.join(",", kernel) + " needs --kind analytic");
         }
-        if (model.layered() && !empirical) {
-            throw new UsageException("--model needs --kind empirical: the analytic kernel is the infinite-width"
-                    + " kernel of the MLP shorthand (--hidden, --activation)");
-        }
         Split split = data.load(common.seed);
         if (solver.isFalkon()) {
             if (model.layered()) {
@@ -146,8 +142,7 @@ final class PredictCommand implements Callable<Integer> {
                 what = "empirical NTK of " + net;
                 empirical(backend, net, xTrain, yTrain, xTest, t, outputs);
             } else {
-                AnalyticNtk a = AnalyticNtk.of(model.hidden.size() + 1, model.activation(), model.sigmaW,
-                        model.sigmaB);
+                AnalyticNtk a = model.analytic(train, batchSize, err, common.quiet);
                 what = "analytic " + kernels.stream().map(k -> k.name()).collect(Collectors.joining(" and ")) + " of "
                         + a;
                 try (Progress bar = new Progress(err, "kernel", "rows", (long) n + m, Progress.Mode.auto(common.quiet),

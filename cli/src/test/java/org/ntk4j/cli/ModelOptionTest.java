@@ -86,6 +86,31 @@ class ModelOptionTest {
     }
 
     @Test
+    @DisplayName("kernel --kind analytic --model: a dense chain's layer maps give the MLP recursion's kernel, and a"
+            + " CNN's cost is printed first")
+    void analyticKernelOfAModel() throws Exception {
+        Path viaModel = tmp.resolve("model.npy");
+        Path viaMlp = tmp.resolve("mlp.npy");
+        Cli m = Cli.run("kernel", "-q", "--kind", "analytic", "--kernel", "nngp", "--model",
+                "flatten-dense(64)-erf-dense(64)-erf-dense", "--samples", "40", "--batch-size", "16", "-o",
+                viaModel.toString());
+        assertEquals(0, m.code(), m.err());
+        Cli mlp = Cli.run("kernel", "-q", "--kind", "analytic", "--kernel", "nngp", "--hidden", "64,64",
+                "--activation", "erf", "--samples", "40", "--batch-size", "16", "-o", viaMlp.toString());
+        assertEquals(0, mlp.code(), mlp.err());
+        double[] a = Npy.read(viaModel).toDoubles();
+        double[] b = Npy.read(viaMlp).toDoubles();
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(b[i], a[i], 1e-12 * Math.abs(b[i]) + 1e-14, "entry " + i);
+        }
+        Cli cnn = Cli.run("kernel", "--kind", "analytic", "--model", "conv(4,3x3)-relu-gap-dense", "--samples", "6",
+                "--batch-size", "3", "-o", tmp.resolve("cnn.npy").toString());
+        assertEquals(0, cnn.code(), cnn.err());
+        assertTrue(cnn.err().contains("FULL layout, 4096 position pairs per pair of samples; a 3 × 3 block needs"),
+                cnn.err());
+    }
+
+    @Test
     @DisplayName("predict --model: linearized predictions of a CNN from its empirical kernel")
     void predictsWithACnn() {
         Path out = tmp.resolve("p.csv");
@@ -108,9 +133,10 @@ class ModelOptionTest {
                 "--run-dir", tmp.resolve("r2").toString());
         assertEquals(2, vector.code(), vector.err());
         assertTrue(vector.err().contains("--model conv(8,3x3)-relu-dense:"), vector.err());
-        Cli analytic = Cli.run("kernel", "--kind", "analytic", "--model", "dense");
-        assertEquals(2, analytic.code());
-        assertTrue(analytic.err().contains("--model needs --kind empirical"), analytic.err());
+        Cli analytic = Cli.run("kernel", "--kind", "analytic", "--model", "conv(2,3x3)-relu");
+        assertEquals(2, analytic.code(), analytic.err());
+        assertTrue(analytic.err().lines().findFirst().orElseThrow().startsWith("kernel: --model conv(2,3x3)-relu"),
+                analytic.err());
         Cli missing = Cli.run("kernel", "--model", tmp.resolve("none.json").toString());
         assertEquals(2, missing.code());
         assertTrue(missing.err().contains("no such model file"), missing.err());
