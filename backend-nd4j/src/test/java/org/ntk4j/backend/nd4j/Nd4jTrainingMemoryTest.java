@@ -49,8 +49,25 @@ class Nd4jTrainingMemoryTest {
     }
 
     private static void measure(long[] into) {
+        settle();
         into[0] = Nd4jMemory.liveBytes();
         into[1] = Pointer.totalBytes() - Nd4jBufferPool.heldBytes(); // the pool is bounded; a leak is not
         into[2] = Pointer.physicalBytes() - Runtime.getRuntime().totalMemory();
+    }
+
+    /**
+     * Lets the garbage collector and JavaCPP's deallocator thread free what earlier tests in this JVM left behind
+     * (arrays ND4J makes internally and drops), so that both measures see the same settled state.
+     */
+    private static void settle() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 }
