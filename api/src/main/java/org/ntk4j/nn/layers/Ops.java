@@ -1,8 +1,6 @@
 package org.ntk4j.nn.layers;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import org.ntk4j.backend.Backend;
 import org.ntk4j.tensor.Tensor;
 
@@ -29,20 +27,6 @@ final class Ops {
             throw new IllegalArgumentException("reshape " + t.shape() + " to " + rows + "×" + cols);
         }
         return be.reshape(t, rows, cols);
-    }
-
-    /**
-     * Columns selected by index: column j of the result is column {@code cols[j]} of t.
-     *
-     * @param be the backend
-     * @param t the source (not modified)
-     * @param cols column indices (not modified)
-     * @return a new t.rows() × cols.length tensor
-     */
-    static Tensor gatherCols(Backend be, Tensor t, int[] cols) {
-        try (Tensor tt = be.transpose(t); Tensor g = be.gatherRows(tt, cols)) {
-            return be.transpose(g);
-        }
     }
 
     /**
@@ -151,30 +135,5 @@ final class Ops {
         double[] v = new double[rows * cols];
         Arrays.fill(v, value);
         return be.fromHost(v, rows, cols, like.dtype());
-    }
-
-    /**
-     * @param be the backend
-     * @param t the tensor (not modified)
-     * @param alpha the factor
-     * @return a new tensor alpha·t
-     */
-    static Tensor scaled(Backend be, Tensor t, double alpha) {
-        Tensor out = be.zeros(t.rows(), t.cols(), t.dtype());
-        be.scale(alpha, t, out);
-        return out;
-    }
-
-    /**
-     * @param from the first value
-     * @param to one past the last value
-     * @return {from, from+1, …, to−1}
-     */
-    static int[] range(int from, int to) {
-        int[] r = new int[to - from];
-        for (int i = 0; i < r.length; i++) {
-            r[i] = from + i;
-        }
-        return r;
     }
 }
