@@ -20,6 +20,7 @@
 #include "reductions.cu"
 #include "gemm.cu"
 #include "cholesky.cu"
+#include "windows.cu"
 
 #include <cstdio>
 #include <cstdlib>
@@ -71,6 +72,7 @@ static const std::map<std::string, Entry> KERNELS = {
     BOTH(column_sums_partial, true), BOTH(column_sums_finish, false), BOTH(row_sums_of_squares, true),
     BOTH(dot_partial, true),
     BOTH(gemm, true),
+    BOTH(im2col, false), BOTH(col2im, false), BOTH(segmented_outer_sums, false),
     BOTH(potrf_block, true), BOTH(trsm_panel, true), BOTH(trsm_lower, true), BOTH(trsm_upper, true),
 };
 

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Set;
 import org.ntk4j.backend.spi.Checks;
 import org.ntk4j.backend.spi.HostTriangular;
+import org.ntk4j.backend.spi.WindowLoops;
 import org.ntk4j.tensor.DType;
 import org.ntk4j.tensor.Tensor;
 import org.ntk4j.tensor.TensorScope;
@@ -664,6 +665,64 @@ public interface Backend extends AutoCloseable {
             va[i] /= vb[i];
         }
         try (Tensor t = fromHost(va, a.rows(), a.cols(), out.dtype())) {
+            affine(1, t, 0, out);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------- windows
+
+    /**
+     * Image patches as rows ("im2col"): x holds N samples of H·W·C values (row-major, channels last); row
+     * n·OH·OW + i·OW + j of the result is the window of output position (i, j) of sample n, column
+     * (p·kw + q)·C + c holding input pixel (i·stride + p − padTop, j·stride + q − padLeft), channel c, or 0 where
+     * that lies outside the image (see {@link WindowGeometry}). The default copies through the host; a backend
+     * should override it.
+     *
+     * @param x an N × (H·W·C) tensor (not modified)
+     * @param g the window geometry
+     * @return a new (N·OH·OW) × (kh·kw·C) tensor
+     */
+    default Tensor im2col(Tensor x, WindowGeometry g) {
+        WindowLoops.requireIm2col(x, g);
+        double[] out = new double[Math.multiplyExact(x.rows() * g.positions(), g.windowSize())];
+        WindowLoops.im2col(toHost(x), x.rows(), g, out);
+        return fromHost(out, x.rows() * g.positions(), g.windowSize(), x.dtype());
+    }
+
+    /**
+     * The adjoint of {@link #im2col} ("col2im"): every window value is added back to the input pixel it came from
+     * (values in the padding are dropped), so ⟨im2col(x), c⟩ = ⟨x, col2im(c)⟩. The default copies through the
+     * host; a backend should override it.
+     *
+     * @param cols an (N·OH·OW) × (kh·kw·C) tensor (not modified)
+     * @param g the window geometry
+     * @return a new N × (H·W·C) tensor
+     */
+    default Tensor col2im(Tensor cols, WindowGeometry g) {
+        int n = WindowLoops.requireCol2im(cols, g);
+        double[] out = new double[Math.multiplyExact(n, g.sampleSize())];
+        WindowLoops.col2im(toHost(cols), n, g, out);
+        return fromHost(out, n, g.sampleSize(), cols.dtype());
+    }
+
+    /**
+     * Sums of row-wise outer products over segments of rows: with S = a.rows() / out.rows(),
+     * out[n, i·q + j] = α·Σ_{s &lt; S} a[n·S + s, i]·b[n·S + s, j] (per sample, the product a_nᵀ·b_n of its S rows,
+     * flattened row-major: a convolution's per-sample kernel gradient; with S = 1, the row-wise Kronecker product).
+     * The old values of out are ignored. The default computes on the host; a backend should override it.
+     *
+     * @param alpha the factor
+     * @param a an (N·S) × p tensor (not modified)
+     * @param b an (N·S) × q tensor (not modified)
+     * @param out an N × (p·q) tensor, modified; it must not be a or b
+     */
+    default void segmentedOuterSums(double alpha, Tensor a, Tensor b, Tensor out) {
+        int segment = WindowLoops.requireSegmentedOuterSums(a, b, out);
+        int n = out.rows();
+        int size = a.cols() * b.cols();
+        double[] rows = new double[Math.multiplyExact(n, size)];
+        WindowLoops.segmentedOuterSums(alpha, toHost(a), a.cols(), toHost(b), b.cols(), n, segment, rows);
+        try (Tensor t = fromHost(rows, n, size, out.dtype())) {
             affine(1, t, 0, out);
         }
     }

@@ -3,13 +3,14 @@ package org.ntk4j.kernel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.ntk4j.backend.Backend;
 import org.ntk4j.nn.Params;
 import org.ntk4j.nn.layers.LayerTrace;
 import org.ntk4j.nn.layers.Model;
-import org.ntk4j.nn.layers.ParamSpec;
 import org.ntk4j.tensor.DType;
 import org.ntk4j.tensor.Tensor;
 import org.ntk4j.tensor.TensorScope;
@@ -184,9 +185,44 @@ public final class GenericNtk {
         return be.gatherRows(x, idx);
     }
 
+    /**
+     * One parameter's Jacobian rows of one backward pass: explicit rows, or the factors of rows
+     * scale·(left_n ⊗ right_n).
+     */
+    private static final class Piece {
+        final Tensor rows;
+        final double scale;
+        final Tensor left;
+        final Tensor right;
+
+        Piece(Tensor rows) {
+            this(rows, 1, null, null);
+        }
+
+        Piece(Tensor rows, double scale, Tensor left, Tensor right) {
+            this.rows = rows;
+            this.scale = scale;
+            this.left = left;
+            this.right = right;
+        }
+
+        boolean factored() {
+            return rows == null;
+        }
+
+        /** @return the explicit rows (new when factored: the caller closes it then) */
+        Tensor explicit(Backend be) {
+            if (!factored()) {
+                return rows;
+            }
+            return LayerTrace.outerRows(scale, left, right);
+        }
+    }
+
     /** One block's per-sample Jacobian rows: per backward pass (one for full, O for traced), per parameter. */
     private static final class Rows implements AutoCloseable {
-        final List<Tensor[]> passes = new ArrayList<>();
+        final List<Piece[]> passes = new ArrayList<>();
+        final List<Tensor> owned = new ArrayList<>();
         final int rows;
 
         Rows(int rows) {
@@ -195,12 +231,57 @@ public final class GenericNtk {
 
         @Override
         public void close() {
-            for (Tensor[] p : passes) {
-                for (Tensor t : p) {
-                    if (t != null) {
-                        t.close();
-                    }
-                }
+            owned.forEach(Tensor::close);
+        }
+    }
+
+    /**
+     * Gram matrices of factor pairs, computed once per pair of tensors: the inputs of a dense layer are the same in
+     * every traced pass, so their Gram is shared by the O passes.
+     */
+    private static final class Grams implements AutoCloseable {
+        private final Map<Tensor, Map<Tensor, Tensor>> cache = new IdentityHashMap<>();
+        private final List<Tensor> made = new ArrayList<>();
+
+        Tensor get(Backend be, Tensor a, Tensor b, long[] flops) {
+            return cache.computeIfAbsent(a, k -> new IdentityHashMap<>()).computeIfAbsent(b, k -> {
+                Tensor g = be.zeros(a.rows(), b.rows(), a.dtype());
+                be.gemm(1, a, false, b, true, 0, g);
+                flops[0] += KernelTiming.gemm(a.rows(), b.rows(), a.cols());
+                made.add(g);
+                return g;
+            });
+        }
+
+        @Override
+        public void close() {
+            made.forEach(Tensor::close);
+        }
+    }
+
+    /** acc ← acc + w·J_aᵀ-contraction: acc += w·Ja·Jbᵀ, by the factors' Grams when both are factored. */
+    private static void contract(Backend be, double w, Piece a, Piece b, Tensor acc, Grams grams, long[] flops) {
+        if (a.factored() && b.factored()) {
+            Tensor gl = grams.get(be, a.left, b.left, flops);
+            try (Tensor gr = be.zeros(a.right.rows(), b.right.rows(), acc.dtype())) {
+                be.gemm(1, a.right, false, b.right, true, 0, gr);
+                flops[0] += KernelTiming.gemm(a.right.rows(), b.right.rows(), a.right.cols());
+                be.hadamard(gr, gl, gr);
+                be.axpby(1, acc, w * a.scale * b.scale, gr, acc);
+            }
+            return;
+        }
+        Tensor ja = a.explicit(be);
+        Tensor jb = b.explicit(be);
+        try {
+            be.gemm(w, ja, false, jb, true, 1, acc);
+            flops[0] += KernelTiming.gemm(ja.rows(), jb.rows(), ja.cols());
+        } finally {
+            if (ja != a.rows) {
+                ja.close();
+            }
+            if (jb != b.rows) {
+                jb.close();
             }
         }
     }
@@ -213,44 +294,90 @@ public final class GenericNtk {
         Backend be = params.backend();
         int o = model.outputDim();
         double w = axes == OutputAxes.FULL ? 1 : 1.0 / o;
-        List<ParamSpec> specs = model.parameters();
         DType dtype = params.dtype();
-        if (xb == null) {
-            Tensor acc = be.zeros(a.rows, a.rows, dtype);
-            for (Tensor[] pass : a.passes) {
-                for (int k = 0; k < pass.length; k++) {
-                    be.gemm(w, pass[k], false, pass[k], true, 1, acc);
-                    flops[0] += KernelTiming.gemm(a.rows, a.rows, specs.get(k).size());
+        try (Grams grams = new Grams()) {
+            if (xb == null) {
+                Tensor acc = be.zeros(a.rows, a.rows, dtype);
+                for (Piece[] pass : a.passes) {
+                    for (Piece piece : pass) {
+                        contract(be, w, piece, piece, acc, grams, flops);
+                    }
                 }
+                return acc;
             }
+            int rowsB = axes == OutputAxes.FULL ? xb.rows() * o : xb.rows();
+            Tensor acc = be.zeros(a.rows, rowsB, dtype);
+            backwardPasses(params, xb, axes, new PassSink() {
+                @Override
+                public void accept(int pass, int param, Tensor t) {
+                    try (t) {
+                        contract(be, w, a.passes.get(pass)[param], new Piece(t), acc, grams, flops);
+                    }
+                }
+
+                @Override
+                public void acceptOuter(int pass, int param, double scale, Tensor left, Tensor right) {
+                    contract(be, w, a.passes.get(pass)[param], new Piece(null, scale, left, right), acc, grams,
+                            flops);
+                }
+            });
             return acc;
         }
-        int rowsB = axes == OutputAxes.FULL ? xb.rows() * o : xb.rows();
-        Tensor acc = be.zeros(a.rows, rowsB, dtype);
-        backwardPasses(params, xb, axes, (pass, k, t) -> {
-            try (t) {
-                be.gemm(w, a.passes.get(pass)[k], false, t, true, 1, acc);
-            }
-            flops[0] += KernelTiming.gemm(a.rows, rowsB, specs.get(k).size());
-        });
-        return acc;
     }
 
-    /** Runs the backward passes of a block and keeps every Jacobian tile. */
+    /** Runs the backward passes of a block and keeps every Jacobian tile (factors copied: they belong to traces). */
     private Rows rows(Params params, Tensor x, OutputAxes axes) {
+        Backend be = params.backend();
         int passes = axes == OutputAxes.FULL ? 1 : model.outputDim();
+        int count = model.parameters().size();
         Rows r = new Rows(axes == OutputAxes.FULL ? x.rows() * model.outputDim() : x.rows());
         for (int p = 0; p < passes; p++) {
-            r.passes.add(new Tensor[model.parameters().size()]);
+            r.passes.add(new Piece[count]);
         }
-        backwardPasses(params, x, axes, (pass, k, t) -> r.passes.get(pass)[k] = t);
+        Tensor[] leftSource = new Tensor[count];
+        Tensor[] leftCopy = new Tensor[count];
+        backwardPasses(params, x, axes, new PassSink() {
+            @Override
+            public void accept(int pass, int param, Tensor t) {
+                r.owned.add(t);
+                r.passes.get(pass)[param] = new Piece(t);
+            }
+
+            @Override
+            public void acceptOuter(int pass, int param, double scale, Tensor left, Tensor right) {
+                if (leftSource[param] != left) {
+                    leftSource[param] = left;
+                    leftCopy[param] = be.copy(left);
+                    r.owned.add(leftCopy[param]);
+                }
+                Tensor rc = be.copy(right);
+                r.owned.add(rc);
+                r.passes.get(pass)[param] = new Piece(null, scale, leftCopy[param], rc);
+            }
+        });
         return r;
     }
 
-    /** Receives one Jacobian tile of one backward pass; owns it. */
-    @FunctionalInterface
+    /** Receives the Jacobian rows of one backward pass: explicit tiles (owned) or factors (borrowed). */
     private interface PassSink {
         void accept(int pass, int param, Tensor rows);
+
+        void acceptOuter(int pass, int param, double scale, Tensor left, Tensor right);
+    }
+
+    /** @return a layer sink that tells {@code sink} the pass */
+    private static LayerTrace.JacobianSink forPass(PassSink sink, int pass) {
+        return new LayerTrace.JacobianSink() {
+            @Override
+            public void accept(int param, Tensor rows) {
+                sink.accept(pass, param, rows);
+            }
+
+            @Override
+            public void acceptOuter(int param, double scale, Tensor left, Tensor right) {
+                sink.acceptOuter(pass, param, scale, left, right);
+            }
+        };
     }
 
     /**
@@ -270,7 +397,7 @@ public final class GenericNtk {
             }
             try (Tensor xr = be.gatherRows(x, replicate); LayerTrace trace = model.forward(params, xr);
                  Tensor cot = be.fromHost(oneHot, n * o, o, params.dtype())) {
-                trace.backward(cot, false, (k, t) -> sink.accept(0, k, t));
+                trace.backward(cot, false, forPass(sink, 0));
             }
         } else {
             try (LayerTrace trace = model.forward(params, x)) {
@@ -281,7 +408,7 @@ public final class GenericNtk {
                     }
                     int pass = a;
                     try (Tensor cot = be.fromHost(column, n, o, params.dtype())) {
-                        trace.backward(cot, false, (k, t) -> sink.accept(pass, k, t));
+                        trace.backward(cot, false, forPass(sink, pass));
                     }
                 }
             }

@@ -103,6 +103,15 @@ public abstract class BackendConformanceKit {
     }
 
     @Nested
+    @DisplayName("windows: im2col, col2im, segmentedOuterSums and reshape")
+    class Windows extends WindowConformance {
+        @Override
+        protected Backend createBackend() {
+            return BackendConformanceKit.this.createBackend();
+        }
+    }
+
+    @Nested
     @DisplayName("scopes: tensor life cycle, closed and foreign tensors")
     class Scopes extends ScopeConformance {
         @Override

@@ -2,12 +2,14 @@ package org.ntk4j.nn.layers;
 
 import java.util.List;
 import org.ntk4j.backend.Backend;
+import org.ntk4j.backend.WindowGeometry;
 import org.ntk4j.tensor.Tensor;
 
 /**
  * Average pooling on images (H, W, C), without padding (VALID): out[n, i, j, c] is the mean of
- * x[n, i·st + p, j·st + q, c] over the window's 0 ≤ p, q &lt; window. No parameters. Computed as one row gather
- * per window offset, summed (the gradient gathers the transposed way).
+ * x[n, i·st + p, j·st + q, c] over the window's 0 ≤ p, q &lt; window. No parameters. Computed as the backend's
+ * {@code im2col} and one GEMM with the (window²·C) × C averaging matrix; the gradient is one GEMM with its transpose
+ * and {@code col2im}.
  */
 public final class AvgPool implements Layer {
 
@@ -42,22 +44,31 @@ public final class AvgPool implements Layer {
         return List.of();
     }
 
+    /** @return the (window²·c) × c matrix that averages each channel over a window's pixels */
+    private Tensor averaging(Backend be, int c, Tensor like) {
+        int k = window * window;
+        double[] m = new double[k * c * c];
+        for (int e = 0; e < k; e++) {
+            for (int ch = 0; ch < c; ch++) {
+                m[(e * c + ch) * c + ch] = 1.0 / k;
+            }
+        }
+        return be.fromHost(m, k * c, c, like.dtype());
+    }
+
     @Override
     public LayerTrace forward(Backend be, List<Tensor> params, Tensor x, Shape input) {
         Windows g = windows(input);
         int c = input.channels();
         int n = x.rows();
-        double mean = 1.0 / (window * window);
-        try (Tensor pixels = Ops.reshape(be, x, n * g.h * g.w, c);
-             Tensor acc = be.zeros(n * g.positions(), c, x.dtype())) {
-            for (int p = 0; p < window; p++) {
-                for (int q = 0; q < window; q++) {
-                    try (Tensor part = be.gatherRows(pixels, g.forwardRows(n, p, q))) {
-                        be.axpby(1, acc, mean, part, acc);
-                    }
-                }
-            }
-            return new Trace(be, g, c, n, Ops.reshape(be, acc, n, g.positions() * c));
+        WindowGeometry geometry = g.geometry(c);
+        Tensor avg = averaging(be, c, x);
+        try (Tensor cols = be.im2col(x, geometry); Tensor pooled = be.zeros(cols.rows(), c, x.dtype())) {
+            be.gemm(1, cols, false, avg, false, 0, pooled);
+            return new Trace(be, geometry, c, n, avg, be.reshape(pooled, n, g.positions() * c));
+        } catch (RuntimeException e) {
+            avg.close();
+            throw e;
         }
     }
 
@@ -82,17 +93,19 @@ public final class AvgPool implements Layer {
         return true;
     }
 
-    private final class Trace extends LeafTrace {
-        private final Windows g;
+    private static final class Trace extends LeafTrace {
+        private final WindowGeometry g;
         private final int c;
         private final int n;
+        private final Tensor avg;
         private final Tensor y;
 
-        Trace(Backend be, Windows g, int c, int n, Tensor y) {
+        Trace(Backend be, WindowGeometry g, int c, int n, Tensor avg, Tensor y) {
             super(be);
             this.g = g;
             this.c = c;
             this.n = n;
+            this.avg = own(avg);
             this.y = own(y);
         }
 
@@ -103,17 +116,10 @@ public final class AvgPool implements Layer {
 
         @Override
         Tensor inputCotangent(Tensor cot) {
-            double mean = 1.0 / (window * window);
-            try (Tensor gp = Ops.reshape(be, cot, n * g.positions(), c); Tensor padded = Ops.withZeroRow(be, gp);
-                 Tensor dx = be.zeros(n * g.h * g.w, c, cot.dtype())) {
-                for (int p = 0; p < window; p++) {
-                    for (int q = 0; q < window; q++) {
-                        try (Tensor part = be.gatherRows(padded, g.backwardRows(n, p, q))) {
-                            be.axpby(1, dx, mean, part, dx);
-                        }
-                    }
-                }
-                return Ops.reshape(be, dx, n, g.h * g.w * c);
+            try (Tensor gp = be.reshape(cot, n * g.positions(), c);
+                 Tensor dcols = be.zeros(n * g.positions(), g.windowSize(), cot.dtype())) {
+                be.gemm(1, gp, false, avg, true, 0, dcols);
+                return be.col2im(dcols, g);
             }
         }
     }

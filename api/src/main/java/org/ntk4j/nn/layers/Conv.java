@@ -13,10 +13,10 @@ import org.ntk4j.tensor.Tensor;
  * parameterization: s = σ_w/√fan_in, s_b = σ_b, K, b ~ N(0, 1); standard: s = s_b = 1, K ~ N(0, σ_w²/fan_in),
  * b ~ N(0, σ_b²). Parameters {@code K} and, with a bias, {@code b}.
  *
- * <p>Computed as im2col and one GEMM: the windows' pixels are gathered with {@code gatherRows} (host-computed
- * indices, a zero row for the padding) into an (N·positions) × (kh·kw·C_in) matrix; the input cotangent gathers
- * the output cotangent the transposed way, one GEMM per window offset. The switches between a batch's
- * N × (H·W·C) rows and its (N·H·W) × C pixel rows are reshapes, which copy through the host for now.
+ * <p>Computed as the backend's {@code im2col} and one GEMM: the windows become an (N·positions) × (kh·kw·C_in)
+ * matrix, kept for the backward passes; the input cotangent is one GEMM with Kᵀ and {@code col2im}; the per-sample
+ * kernel Jacobian rows are {@code segmentedOuterSums} of the windows and the cotangent. The switches between a
+ * batch's N × (positions·C_out) rows and its (N·positions) × C_out pixel rows are the backend's reshapes.
  */
 public final class Conv implements Layer {
 
@@ -89,20 +89,7 @@ public final class Conv implements Layer {
         boolean ntk = parameterization == Parameterization.NTK;
         double s = ntk ? sigmaW / Math.sqrt(kh * kw * c) : 1;
         double sb = ntk ? sigmaB : 1;
-        Tensor cols;
-        try (Tensor pixels = Ops.reshape(be, x, n * g.h * g.w, c); Tensor padded = Ops.withZeroRow(be, pixels)) {
-            List<Tensor> parts = new ArrayList<>();
-            try {
-                for (int p = 0; p < kh; p++) {
-                    for (int q = 0; q < kw; q++) {
-                        parts.add(be.gatherRows(padded, g.forwardRows(n, p, q)));
-                    }
-                }
-                cols = Ops.concatCols(be, parts);
-            } finally {
-                parts.forEach(Tensor::close);
-            }
-        }
+        Tensor cols = be.im2col(x, g.geometry(c));
         Tensor k = params.get(0);
         Tensor y;
         try (Tensor z = be.denseForward(cols, k, bias ? params.get(1) : null, s, sb)) {
@@ -162,17 +149,9 @@ public final class Conv implements Layer {
 
         @Override
         Tensor inputCotangent(Tensor cot) {
-            try (Tensor gp = pixels(cot); Tensor padded = Ops.withZeroRow(be, gp);
-                 Tensor dx = be.zeros(n * g.h * g.w, c, cot.dtype())) {
-                for (int p = 0; p < kh; p++) {
-                    for (int q = 0; q < kw; q++) {
-                        try (Tensor gathered = be.gatherRows(padded, g.backwardRows(n, p, q));
-                             Tensor kpq = be.gatherRows(k, Ops.range((p * kw + q) * c, (p * kw + q + 1) * c))) {
-                            be.gemm(s, gathered, false, kpq, true, 1, dx);
-                        }
-                    }
-                }
-                return Ops.reshape(be, dx, n, g.h * g.w * c);
+            try (Tensor gp = pixels(cot); Tensor dcols = be.zeros(cols.rows(), cols.cols(), cot.dtype())) {
+                be.gemm(s, gp, false, k, true, 0, dcols);
+                return be.col2im(dcols, g.geometry(c));
             }
         }
 
@@ -193,7 +172,7 @@ public final class Conv implements Layer {
 
         /**
          * Bias rows: s_b·Σ over positions of the cotangent. Kernel rows: for each sample, s·Colsₙᵀ·Gₙ flattened
-         * row-major (one small GEMM per sample, assembled on the host).
+         * row-major, by the backend's {@code segmentedOuterSums}.
          */
         @Override
         Tensor parameterJacobian(int param, Tensor cot) {
@@ -202,19 +181,11 @@ public final class Conv implements Layer {
                 be.scale(sb, jb, jb);
                 return jb;
             }
-            int positions = g.positions();
-            int size = k.rows() * out;
-            double[] rows = new double[n * size];
-            try (Tensor gp = pixels(cot); Tensor tile = be.zeros(k.rows(), out, cot.dtype())) {
-                for (int i = 0; i < n; i++) {
-                    int[] r = Ops.range(i * positions, (i + 1) * positions);
-                    try (Tensor ci = be.gatherRows(cols, r); Tensor gi = be.gatherRows(gp, r)) {
-                        be.gemm(s, ci, true, gi, false, 0, tile);
-                    }
-                    System.arraycopy(be.toHost(tile), 0, rows, i * size, size);
-                }
+            Tensor rows = be.zeros(n, k.rows() * out, cot.dtype());
+            try (Tensor gp = pixels(cot)) {
+                be.segmentedOuterSums(s, cols, gp, rows);
             }
-            return be.fromHost(rows, n, size, cot.dtype());
+            return rows;
         }
     }
 

@@ -158,6 +158,15 @@ public final class Dense implements Layer {
         }
 
         @Override
+        void emitJacobian(int param, Tensor g, JacobianSink sink) {
+            if (param == 0) {
+                sink.acceptOuter(0, sw, x, g);
+            } else {
+                sink.accept(param, parameterJacobian(param, g));
+            }
+        }
+
+        @Override
         Tensor parameterJacobian(int param, Tensor g) {
             Tensor j = param == 0 ? Ops.rowKron(be, x, g) : be.copy(g);
             be.scale(param == 0 ? sw : sb, j, j);

@@ -1,6 +1,7 @@
 package org.ntk4j.nn.layers;
 
 import java.util.List;
+import org.ntk4j.backend.Backend;
 import org.ntk4j.tensor.Tensor;
 
 /**
@@ -57,6 +58,25 @@ public interface LayerTrace extends AutoCloseable {
         }
     }
 
+    /**
+     * Row-wise outer products: row n of the result is scale·(left_n ⊗ right_n), element (i, j) at column
+     * i·right.cols() + j.
+     *
+     * @param scale the factor
+     * @param left N × p (not modified)
+     * @param right N × q (not modified)
+     * @return a new N × (p·q) tensor on their backend
+     */
+    static Tensor outerRows(double scale, Tensor left, Tensor right) {
+        if (left.rows() != right.rows()) {
+            throw new IllegalArgumentException("outer rows: left is " + left.shape() + ", right is " + right.shape());
+        }
+        Backend be = left.backend();
+        Tensor rows = Ops.rowKron(be, left, right);
+        be.scale(scale, rows, rows);
+        return rows;
+    }
+
     /** Receives the per-sample Jacobian tiles of a backward pass. */
     @FunctionalInterface
     interface JacobianSink {
@@ -66,5 +86,39 @@ public interface LayerTrace extends AutoCloseable {
          * @param rows N × size per-sample Jacobian rows; the sink owns it (closes it or keeps it)
          */
         void accept(int param, Tensor rows);
+
+        /**
+         * Parameter {@code param}'s rows in factored form: row n is scale·(left_n ⊗ right_n), element (i, j) at
+         * column i·right.cols() + j (a dense layer's weight rows are its inputs ⊗ its output cotangents). A
+         * consumer that only needs inner products of rows can use (L·L'ᵀ) ∘ (R·R'ᵀ) and never form them. The
+         * default forms the rows and calls {@link #accept}.
+         *
+         * @param param the parameter's index among the layer's parameters
+         * @param scale the factor
+         * @param left N × p (not modified, not owned: valid only during the call)
+         * @param right N × q (not modified, not owned: valid only during the call)
+         */
+        default void acceptOuter(int param, double scale, Tensor left, Tensor right) {
+            accept(param, outerRows(scale, left, right));
+        }
+
+        /**
+         * @param offset added to every parameter index
+         * @return a sink that forwards both forms to this one with shifted indices
+         */
+        default JacobianSink shifted(int offset) {
+            JacobianSink target = this;
+            return new JacobianSink() {
+                @Override
+                public void accept(int param, Tensor rows) {
+                    target.accept(offset + param, rows);
+                }
+
+                @Override
+                public void acceptOuter(int param, double scale, Tensor left, Tensor right) {
+                    target.acceptOuter(offset + param, scale, left, right);
+                }
+            };
+        }
     }
 }

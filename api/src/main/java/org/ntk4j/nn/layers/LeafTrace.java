@@ -52,6 +52,18 @@ abstract class LeafTrace implements LayerTrace {
         throw new IndexOutOfBoundsException("parameter " + param + " of a layer without parameters");
     }
 
+    /**
+     * Hands parameter {@code param}'s per-sample Jacobian rows to the sink; a layer whose rows factor as a row-wise
+     * Kronecker product overrides this with {@link JacobianSink#acceptOuter}.
+     *
+     * @param param the parameter's index
+     * @param cotangent N × output-size (not modified)
+     * @param sink the receiver
+     */
+    void emitJacobian(int param, Tensor cotangent, JacobianSink sink) {
+        sink.accept(param, parameterJacobian(param, cotangent));
+    }
+
     /** @return how many parameters the layer has */
     int parameterCount() {
         return 0;
@@ -69,7 +81,7 @@ abstract class LeafTrace implements LayerTrace {
     @Override
     public Tensor backward(Tensor cotangent, boolean needInput, JacobianSink sink) {
         for (int k = 0; k < parameterCount(); k++) {
-            sink.accept(k, parameterJacobian(k, cotangent));
+            emitJacobian(k, cotangent, sink);
         }
         return needInput ? inputCotangent(cotangent) : null;
     }

@@ -1,8 +1,7 @@
 package org.ntk4j.nn.layers;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Arrays;
 import org.ntk4j.backend.Backend;
 import org.ntk4j.tensor.Tensor;
 
@@ -16,8 +15,7 @@ final class Ops {
     }
 
     /**
-     * A row-major reshape. The backend SPI has no reshape view yet, so this copies through the host (a no-op in
-     * meaning, a copy in cost; see the Layers section of the design notes).
+     * A row-major reshape by the backend's {@link Backend#reshape} (a copy on the backend).
      *
      * @param be the backend
      * @param t the tensor (not modified)
@@ -29,57 +27,12 @@ final class Ops {
         if ((long) rows * cols != t.size()) {
             throw new IllegalArgumentException("reshape " + t.shape() + " to " + rows + "×" + cols);
         }
-        return be.fromHost(be.toHost(t), rows, cols, t.dtype());
+        return be.reshape(t, rows, cols);
     }
 
     /**
-     * @param be the backend
-     * @param t an r×c tensor (not modified)
-     * @return a new (r+1)×c tensor: t with a row of zeros below, the target of padded gathers
-     */
-    static Tensor withZeroRow(Backend be, Tensor t) {
-        try (Tensor z = be.zeros(1, t.cols(), t.dtype())) {
-            return be.concatRows(List.of(t, z));
-        }
-    }
-
-    /**
-     * Columns selected by index: column j of the result is column {@code cols[j]} of t.
-     *
-     * @param be the backend
-     * @param t the source (not modified)
-     * @param cols column indices (not modified)
-     * @return a new t.rows() × cols.length tensor
-     */
-    static Tensor gatherCols(Backend be, Tensor t, int[] cols) {
-        try (Tensor tt = be.transpose(t); Tensor g = be.gatherRows(tt, cols)) {
-            return be.transpose(g);
-        }
-    }
-
-    /**
-     * Side-by-side concatenation.
-     *
-     * @param be the backend
-     * @param parts tensors with equal row counts (not modified)
-     * @return a new rows × (Σ cols) tensor
-     */
-    static Tensor concatCols(Backend be, List<Tensor> parts) {
-        List<Tensor> ts = new ArrayList<>();
-        try {
-            for (Tensor p : parts) {
-                ts.add(be.transpose(p));
-            }
-            try (Tensor stacked = be.concatRows(ts)) {
-                return be.transpose(stacked);
-            }
-        } finally {
-            ts.forEach(Tensor::close);
-        }
-    }
-
-    /**
-     * The row-wise Kronecker product: row r of the result is a_r ⊗ b_r, element (i, j) at column i·b.cols() + j.
+     * The row-wise Kronecker product: row r of the result is a_r ⊗ b_r, element (i, j) at column i·b.cols() + j
+     * ({@link Backend#segmentedOuterSums} with segments of one row).
      *
      * @param be the backend
      * @param a an n×p tensor (not modified)
@@ -87,25 +40,14 @@ final class Ops {
      * @return a new n × (p·q) tensor
      */
     static Tensor rowKron(Backend be, Tensor a, Tensor b) {
-        int p = a.cols();
-        int q = b.cols();
-        int[] ia = new int[p * q];
-        int[] ib = new int[p * q];
-        for (int i = 0; i < p; i++) {
-            for (int j = 0; j < q; j++) {
-                ia[i * q + j] = i;
-                ib[i * q + j] = j;
-            }
-        }
-        Tensor out = gatherCols(be, a, ia);
-        try (Tensor tb = gatherCols(be, b, ib)) {
-            be.hadamard(out, tb, out);
-        }
+        Tensor out = be.zeros(a.rows(), a.cols() * b.cols(), a.dtype());
+        be.segmentedOuterSums(1, a, b, out);
         return out;
     }
 
     /**
-     * Sums the column blocks of a matrix: out = Σ_s t[:, s·width : (s+1)·width].
+     * Sums the column blocks of a matrix: out = Σ_s t[:, s·width : (s+1)·width], by a reshape and
+     * {@link Backend#segmentedOuterSums} with a column of ones.
      *
      * @param be the backend
      * @param t an n × (S·width) tensor (not modified)
@@ -113,19 +55,16 @@ final class Ops {
      * @return a new n × width tensor
      */
     static Tensor blockSum(Backend be, Tensor t, int width) {
+        int n = t.rows();
         int blocks = t.cols() / width;
-        try (Tensor tt = be.transpose(t); Tensor acc = be.gatherRows(tt, range(0, width))) {
-            for (int s = 1; s < blocks; s++) {
-                try (Tensor part = be.gatherRows(tt, range(s * width, (s + 1) * width))) {
-                    be.axpby(1, acc, 1, part, acc);
-                }
-            }
-            return be.transpose(acc);
+        Tensor out = be.zeros(n, width, t.dtype());
+        try (Tensor r = be.reshape(t, n * blocks, width); Tensor ones = filled(be, n * blocks, 1, 1, t)) {
+            be.segmentedOuterSums(1, ones, r, out);
         }
+        return out;
     }
-
     /**
-     * The adjoint of {@link #blockSum}: the columns of t repeated side by side.
+     * The adjoint of {@link #blockSum}: the columns of t repeated side by side, by a row gather and a reshape.
      *
      * @param be the backend
      * @param t an n × width tensor (not modified)
@@ -133,14 +72,15 @@ final class Ops {
      * @return a new n × (blocks·width) tensor
      */
     static Tensor tileCols(Backend be, Tensor t, int blocks) {
-        int width = t.cols();
-        int[] idx = new int[blocks * width];
+        int n = t.rows();
+        int[] idx = new int[n * blocks];
         for (int i = 0; i < idx.length; i++) {
-            idx[i] = i % width;
+            idx[i] = i / blocks;
         }
-        return gatherCols(be, t, idx);
+        try (Tensor rows = be.gatherRows(t, idx)) {
+            return be.reshape(rows, n, blocks * t.cols());
+        }
     }
-
     /**
      * @param be the backend
      * @param x an n×d tensor (not modified)
@@ -200,14 +140,13 @@ final class Ops {
 
     /**
      * @param be the backend
-     * @param t the tensor (not modified)
-     * @param alpha the factor
-     * @return a new tensor alpha·t
+     * @param t an r×c tensor (not modified)
+     * @return a new (r+1)×c tensor: t with a row of zeros below, the target of padded gathers
      */
-    static Tensor scaled(Backend be, Tensor t, double alpha) {
-        Tensor out = be.zeros(t.rows(), t.cols(), t.dtype());
-        be.scale(alpha, t, out);
-        return out;
+    static Tensor withZeroRow(Backend be, Tensor t) {
+        try (Tensor z = be.zeros(1, t.cols(), t.dtype())) {
+            return be.concatRows(List.of(t, z));
+        }
     }
 
     /**

@@ -147,7 +147,7 @@ public final class Serial implements Layer {
             Tensor cur = cotangent;
             for (int i = traces.size() - 1; i >= 0; i--) {
                 int offset = offsets[i];
-                Tensor next = traces.get(i).backward(cur, needInput || i > 0, (k, t) -> sink.accept(offset + k, t));
+                Tensor next = traces.get(i).backward(cur, needInput || i > 0, sink.shifted(offset));
                 if (cur != cotangent) {
                     cur.close();
                 }

@@ -1,9 +1,10 @@
 package org.ntk4j.nn.layers;
 
+import org.ntk4j.backend.WindowGeometry;
+
 /**
- * The geometry of a sliding window over an image (H, W, C): output size, padding, and, for each window offset
- * (p, q), the row indices that gather window elements in the "pixel rows" layout, where a batch of N images is
- * (N·H·W) × C, one row per pixel.
+ * The geometry of a sliding window over an image (H, W, C): output size and padding, as a layer defines them;
+ * {@link #geometry} hands it to the backend's window primitives.
  */
 final class Windows {
 
@@ -49,50 +50,16 @@ final class Windows {
         }
     }
 
-    /** @return the number of output positions per image, oh·ow */
+    /** @return OH·OW */
     int positions() {
         return oh * ow;
     }
 
     /**
-     * For window offset (p, q): for every output pixel (n, i, j) of n images, the input pixel row
-     * (n, i·stride + p − ph, j·stride + q − pw), or n·h·w (a zero row) where that falls in the padding.
+     * @param channels the input channels C
+     * @return the geometry the backend's window primitives take
      */
-    int[] forwardRows(int n, int p, int q) {
-        int[] idx = new int[n * oh * ow];
-        int zero = n * h * w;
-        int r = 0;
-        for (int s = 0; s < n; s++) {
-            for (int i = 0; i < oh; i++) {
-                for (int j = 0; j < ow; j++) {
-                    int y = i * stride + p - ph;
-                    int x = j * stride + q - pw;
-                    idx[r++] = y < 0 || y >= h || x < 0 || x >= w ? zero : (s * h + y) * w + x;
-                }
-            }
-        }
-        return idx;
-    }
-
-    /**
-     * The transpose of {@link #forwardRows}: for every input pixel (n, y, x), the output pixel row (n, i, j)
-     * whose window puts offset (p, q) on it, or n·oh·ow (a zero row) where there is none.
-     */
-    int[] backwardRows(int n, int p, int q) {
-        int[] idx = new int[n * h * w];
-        int zero = n * oh * ow;
-        int r = 0;
-        for (int s = 0; s < n; s++) {
-            for (int y = 0; y < h; y++) {
-                for (int x = 0; x < w; x++) {
-                    int iy = y + ph - p;
-                    int ix = x + pw - q;
-                    boolean hit = iy >= 0 && ix >= 0 && iy % stride == 0 && ix % stride == 0
-                            && iy / stride < oh && ix / stride < ow;
-                    idx[r++] = hit ? (s * oh + iy / stride) * ow + ix / stride : zero;
-                }
-            }
-        }
-        return idx;
+    WindowGeometry geometry(int channels) {
+        return new WindowGeometry(h, w, channels, kh, kw, stride, ph, pw, oh, ow);
     }
 }

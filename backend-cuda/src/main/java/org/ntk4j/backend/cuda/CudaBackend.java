@@ -11,9 +11,11 @@ import jcuda.driver.CUdeviceptr;
 import org.ntk4j.backend.Activation;
 import org.ntk4j.backend.Backend;
 import org.ntk4j.backend.SymmetricEigen;
+import org.ntk4j.backend.WindowGeometry;
 import org.ntk4j.backend.spi.AbstractTensor;
 import org.ntk4j.backend.spi.Checks;
 import org.ntk4j.backend.spi.ScopeStack;
+import org.ntk4j.backend.spi.WindowLoops;
 import org.ntk4j.tensor.DType;
 import org.ntk4j.tensor.Tensor;
 import org.ntk4j.tensor.TensorScope;
@@ -249,6 +251,53 @@ public final class CudaBackend implements Backend {
         cuda.launch(Kernel.TRANSPOSE, src.dtype(), gridX, gridY, 32, 8, src.rows(), src.cols(), src.pointer(),
                 out.pointer());
         return out;
+    }
+
+    /** Overrides the default: one copy on the device. */
+    @Override
+    public Tensor reshape(Tensor t, int rows, int cols) {
+        CudaTensor src = own(t);
+        if ((long) rows * cols != t.size() || rows < 1 || cols < 1) {
+            throw new IllegalArgumentException("reshape: cannot view " + t.shape() + " as " + rows + "×" + cols);
+        }
+        CudaTensor out = allocate(rows, cols, src.dtype());
+        cuda.copy(out.pointer(), src.pointer(), src.bytes());
+        return out;
+    }
+
+    // ---------------------------------------------------------------------------------------- windows
+
+    @Override
+    public Tensor im2col(Tensor x, WindowGeometry g) {
+        CudaTensor src = own(x);
+        WindowLoops.requireIm2col(x, g);
+        CudaTensor out = allocate(x.rows() * g.positions(), g.windowSize(), src.dtype());
+        cuda.launch(Kernel.IM2COL, src.dtype(), blocks(out.size()), 1, THREADS, 1, x.rows(), g.height(), g.width(),
+                g.channels(), g.kernelHeight(), g.kernelWidth(), g.stride(), g.padTop(), g.padLeft(), g.outHeight(),
+                g.outWidth(), src.pointer(), out.pointer());
+        return out;
+    }
+
+    @Override
+    public Tensor col2im(Tensor cols, WindowGeometry g) {
+        CudaTensor src = own(cols);
+        int n = WindowLoops.requireCol2im(cols, g);
+        CudaTensor out = allocate(n, g.sampleSize(), src.dtype());
+        cuda.launch(Kernel.COL2IM, src.dtype(), blocks(out.size()), 1, THREADS, 1, n, g.height(), g.width(),
+                g.channels(), g.kernelHeight(), g.kernelWidth(), g.stride(), g.padTop(), g.padLeft(), g.outHeight(),
+                g.outWidth(), src.pointer(), out.pointer());
+        return out;
+    }
+
+    @Override
+    public void segmentedOuterSums(double alpha, Tensor a, Tensor b, Tensor out) {
+        CudaTensor ta = own(a);
+        CudaTensor tb = own(b);
+        CudaTensor to = own(out);
+        DType dtype = Checks.requireSameDType("segmentedOuterSums", a, b, out);
+        int segment = WindowLoops.requireSegmentedOuterSums(a, b, out);
+        cuda.launch(Kernel.SEGMENTED_OUTER_SUMS, dtype, blocks(out.size()), 1, THREADS, 1, out.rows(), segment,
+                a.cols(), b.cols(), alpha, ta.pointer(), tb.pointer(), to.pointer());
     }
 
     // ----------------------------------------------------------------------------------------- BLAS 3

@@ -13,6 +13,7 @@ import org.ntk4j.tck.GemmConformance;
 import org.ntk4j.tck.LinearAlgebraConformance;
 import org.ntk4j.tck.MemoryConformance;
 import org.ntk4j.tck.ScopeConformance;
+import org.ntk4j.tck.WindowConformance;
 
 /**
  * Every group of the conformance kit on the CUDA backend with its kernels run on the CPU by
@@ -61,6 +62,11 @@ class CudaEmulatedConformanceTest {
 
     @Nested
     class Composites extends CompositeConformance {
+        @Override protected Backend createBackend() { return emulated(); }
+    }
+
+    @Nested
+    class Windows extends WindowConformance {
         @Override protected Backend createBackend() { return emulated(); }
     }
 

@@ -99,7 +99,7 @@ class KernelSourcesTest {
     @Test
     @DisplayName("targets compute capability 7.5, which the driver JIT-compiles for newer GPUs")
     void target() throws IOException {
-        for (String module : List.of("gemm", "elementwise", "activations", "reductions", "cholesky")) {
+        for (String module : List.of("gemm", "elementwise", "activations", "reductions", "cholesky", "windows")) {
             assertTrue(ptx(module).contains("\n.target sm_75\n"), module);
         }
     }

@@ -27,12 +27,14 @@ import org.ntk4j.backend.Backend;
 import org.ntk4j.backend.NotPositiveDefiniteException;
 import org.ntk4j.backend.SingularMatrixException;
 import org.ntk4j.backend.SymmetricEigen;
+import org.ntk4j.backend.WindowGeometry;
 import org.ntk4j.backend.spi.AbstractTensor;
 import org.ntk4j.backend.spi.ActivationDuals;
 import org.ntk4j.backend.spi.Checks;
 import org.ntk4j.backend.spi.DualRows;
 import org.ntk4j.backend.spi.HostTriangular;
 import org.ntk4j.backend.spi.ScopeStack;
+import org.ntk4j.backend.spi.WindowLoops;
 import org.ntk4j.tensor.DType;
 import org.ntk4j.tensor.Tensor;
 import org.ntk4j.tensor.TensorScope;
@@ -542,6 +544,37 @@ public final class EjmlBackend implements Backend {
         for (int i = 0; i < n; i++) {
             d[i * (n + 1)] += shift;
         }
+    }
+
+    /** Overrides the default: the loops run on the tensor's array. */
+    @Override
+    public Tensor im2col(Tensor x, WindowGeometry g) {
+        double[] d = own(x).data();
+        WindowLoops.requireIm2col(x, g);
+        int rows = x.rows() * g.positions();
+        DMatrixRMaj out = new DMatrixRMaj(rows, g.windowSize());
+        WindowLoops.im2col(d, x.rows(), g, out.data);
+        return wrap(out);
+    }
+
+    /** Overrides the default: the loops run on the tensor's array. */
+    @Override
+    public Tensor col2im(Tensor cols, WindowGeometry g) {
+        double[] d = own(cols).data();
+        int n = WindowLoops.requireCol2im(cols, g);
+        DMatrixRMaj out = new DMatrixRMaj(n, g.sampleSize());
+        WindowLoops.col2im(d, n, g, out.data);
+        return wrap(out);
+    }
+
+    /** Overrides the default: the loops run on the tensors' arrays. */
+    @Override
+    public void segmentedOuterSums(double alpha, Tensor a, Tensor b, Tensor out) {
+        double[] da = own(a).data();
+        double[] db = own(b).data();
+        double[] dout = own(out).data();
+        int segment = WindowLoops.requireSegmentedOuterSums(a, b, out);
+        WindowLoops.segmentedOuterSums(alpha, da, a.cols(), db, b.cols(), out.rows(), segment, dout);
     }
 
     /** Overrides the default: one array copy. */

@@ -11,6 +11,7 @@ import org.ntk4j.tck.GemmConformance;
 import org.ntk4j.tck.LinearAlgebraConformance;
 import org.ntk4j.tck.MemoryConformance;
 import org.ntk4j.tck.ScopeConformance;
+import org.ntk4j.tck.WindowConformance;
 
 /**
  * Runs every group of the kit against an F32-only backend (EJML with every result rounded to float), so that the
@@ -53,6 +54,11 @@ class Float32EmulationConformanceTest {
 
     @Nested
     class Composites extends CompositeConformance {
+        @Override protected Backend createBackend() { return new Float32Emulation(); }
+    }
+
+    @Nested
+    class Windows extends WindowConformance {
         @Override protected Backend createBackend() { return new Float32Emulation(); }
     }
 

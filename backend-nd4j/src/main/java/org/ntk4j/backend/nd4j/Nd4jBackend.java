@@ -16,9 +16,11 @@ import org.ntk4j.backend.Activation;
 import org.ntk4j.backend.Backend;
 import org.ntk4j.backend.BackendOptions;
 import org.ntk4j.backend.SymmetricEigen;
+import org.ntk4j.backend.WindowGeometry;
 import org.ntk4j.backend.spi.AbstractTensor;
 import org.ntk4j.backend.spi.Checks;
 import org.ntk4j.backend.spi.ScopeStack;
+import org.ntk4j.backend.spi.WindowLoops;
 import org.ntk4j.tensor.DType;
 import org.ntk4j.tensor.Tensor;
 import org.ntk4j.tensor.TensorScope;
@@ -412,6 +414,41 @@ public final class Nd4jBackend implements Backend {
         Nd4jMemory.copyBytes(src.data().addressPointer(), 0, out.data().addressPointer(), 0,
                 t.size() * t.dtype().bytes());
         return wrap(out, t.dtype());
+    }
+
+    // ---------------------------------------------------------------------------------------- windows
+
+    /** Overrides the default: a loop over the off-heap buffers, no host copies. */
+    @Override
+    public Tensor im2col(Tensor x, WindowGeometry g) {
+        INDArray src = arr(x);
+        WindowLoops.requireIm2col(x, g);
+        INDArray out = Nd4jMemory.zeros(x.rows() * g.positions(), g.windowSize(), x.dtype());
+        Tensor t = wrap(out, x.dtype());
+        Nd4jWindows.im2col(src, g, out);
+        return t;
+    }
+
+    /** Overrides the default: a loop over the off-heap buffers, no host copies. */
+    @Override
+    public Tensor col2im(Tensor cols, WindowGeometry g) {
+        INDArray src = arr(cols);
+        int n = WindowLoops.requireCol2im(cols, g);
+        INDArray out = Nd4jMemory.zeros(n, g.sampleSize(), cols.dtype());
+        Tensor t = wrap(out, cols.dtype());
+        Nd4jWindows.col2im(src, g, out);
+        return t;
+    }
+
+    /** Overrides the default: one batched matrix product. */
+    @Override
+    public void segmentedOuterSums(double alpha, Tensor a, Tensor b, Tensor out) {
+        INDArray ma = arr(a);
+        INDArray mb = arr(b);
+        INDArray mo = arr(out);
+        Checks.requireSameDType("segmentedOuterSums", a, b, out);
+        int segment = WindowLoops.requireSegmentedOuterSums(a, b, out);
+        Nd4jWindows.segmentedOuterSums(alpha, ma, mb, segment, mo);
     }
 
     // ---------------------------------------------------------------------------------- linear algebra

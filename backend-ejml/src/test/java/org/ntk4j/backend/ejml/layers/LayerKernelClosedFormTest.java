@@ -1,5 +1,6 @@
 package org.ntk4j.backend.ejml.layers;
 
+import org.ntk4j.tck.model.LayerTesting;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

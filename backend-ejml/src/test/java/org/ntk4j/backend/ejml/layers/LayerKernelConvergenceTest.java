@@ -1,5 +1,6 @@
 package org.ntk4j.backend.ejml.layers;
 
+import org.ntk4j.tck.model.LayerTesting;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;

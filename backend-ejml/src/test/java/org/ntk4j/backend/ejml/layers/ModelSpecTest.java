@@ -14,6 +14,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.ntk4j.backend.Activation;
 import org.ntk4j.backend.Backend;
+import org.ntk4j.tck.model.LayerTesting;
 import org.ntk4j.backend.ejml.nn.TestBackends;
 import org.ntk4j.io.Json;
 import org.ntk4j.nn.Parameterization;

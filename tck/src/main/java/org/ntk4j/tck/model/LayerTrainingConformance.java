@@ -1,4 +1,4 @@
-package org.ntk4j.backend.ejml.train;
+package org.ntk4j.tck.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,21 +42,20 @@ import org.ntk4j.train.TrainingResult;
  * proximal-ntk, a checkpoint resumes bit for bit, a checkpoint of another network is refused, and a dense chain
  * trained as a layered model follows the MLP path's trajectory.
  */
-class LayerTrainingTest {
+public abstract class LayerTrainingConformance extends ModelConformanceGroup {
 
-    private static Backend backend;
+    /** For subclasses. */
+    protected LayerTrainingConformance() {
+    }
+
+
     private static Split split;
 
     @BeforeAll
     static void open() {
-        backend = Backends.create("ejml");
         split = Digits.standardSplit();
     }
 
-    @AfterAll
-    static void close() {
-        backend.close();
-    }
 
     /** conv → relu → avgPool → residual(conv, tanh) → layerNorm → flatten → dense(classes). */
     static LayerArchitecture cnn() {
@@ -70,8 +69,8 @@ class LayerTrainingTest {
                 .withEvalEvery(5).withSeeds(3, 4);
     }
 
-    private static Trainer trainer(TrainingConfig c, List<IterationEvent> events) {
-        return new Trainer(backend, c).withRegistry(new SimpleMeterRegistry()).withListener(events::add);
+    private Trainer trainer(TrainingConfig c, List<IterationEvent> events) {
+        return new Trainer(be, c).withRegistry(new SimpleMeterRegistry()).withListener(events::add);
     }
 
     @ParameterizedTest

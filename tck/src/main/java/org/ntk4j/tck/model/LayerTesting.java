@@ -1,4 +1,4 @@
-package org.ntk4j.backend.ejml.layers;
+package org.ntk4j.tck.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -13,11 +13,14 @@ import org.ntk4j.nn.layers.ModelParams;
 import org.ntk4j.tensor.DType;
 import org.ntk4j.tensor.Tensor;
 
-/** Host references shared by the layer tests: forward passes of host values and finite-difference Jacobians. */
-final class LayerTesting {
+/**
+ * Host references shared by the model conformance groups (and usable by other tests): forward passes of host
+ * values, finite-difference Jacobians and their contractions.
+ */
+public final class LayerTesting {
 
     /** The step of the central differences. */
-    static final double H = 1e-5;
+    public static final double H = 1e-5;
 
     private LayerTesting() {
     }
@@ -27,7 +30,7 @@ final class LayerTesting {
      * @param n how many values
      * @return values uniform in ±[0.05, 1): away from the kinks of ReLU-like activations at 0
      */
-    static double[] values(long seed, int n) {
+    public static double[] values(long seed, int n) {
         SplittableRandom r = new SplittableRandom(seed);
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {
@@ -45,7 +48,7 @@ final class LayerTesting {
      * @param n the number of samples
      * @return the outputs, row-major n × O
      */
-    static double[] forward(Backend be, Model model, double[] params, double[] x, int n) {
+    public static double[] forward(Backend be, Model model, double[] params, double[] x, int n) {
         List<Tensor> p = tensors(be, model, params);
         try (Tensor xt = be.fromHost(x, n, model.inputShape().size(), DType.F64);
              LayerTrace t = model.forward(be, p, xt)) {
@@ -61,7 +64,7 @@ final class LayerTesting {
      * @param flat parameter values in the model's order (not modified)
      * @return new tensors on the backend, possibly none
      */
-    static List<Tensor> tensors(Backend be, Model model, double[] flat) {
+    public static List<Tensor> tensors(Backend be, Model model, double[] flat) {
         List<Tensor> out = new ArrayList<>();
         int off = 0;
         for (var s : model.parameters()) {
@@ -79,7 +82,7 @@ final class LayerTesting {
      * @param flat parameter values in the model's order (not modified)
      * @return new parameters on the backend
      */
-    static Params upload(Backend be, Model model, double[] flat) {
+    public static Params upload(Backend be, Model model, double[] flat) {
         List<double[]> values = new ArrayList<>();
         int off = 0;
         for (var s : model.parameters()) {
@@ -95,7 +98,7 @@ final class LayerTesting {
      * @param p host parameters
      * @return their values concatenated in the model's order
      */
-    static double[] flat(ModelParams p) {
+    public static double[] flat(ModelParams p) {
         List<double[]> parts = new ArrayList<>();
         int total = 0;
         for (String name : p.model().parameterNames()) {
@@ -118,7 +121,7 @@ final class LayerTesting {
      *
      * @return (n·O) × P, row-major as rows
      */
-    static double[][] jacobian(Backend be, Model model, double[] params, double[] x, int n) {
+    public static double[][] jacobian(Backend be, Model model, double[] params, double[] x, int n) {
         int rows = n * model.outputDim();
         double[][] j = new double[rows][params.length];
         double[] p = params.clone();
@@ -136,7 +139,7 @@ final class LayerTesting {
     }
 
     /** @return J1·J2ᵀ, row-major */
-    static double[] contract(double[][] j1, double[][] j2) {
+    public static double[] contract(double[][] j1, double[][] j2) {
         double[] k = new double[j1.length * j2.length];
         for (int r = 0; r < j1.length; r++) {
             for (int c = 0; c < j2.length; c++) {
@@ -151,7 +154,7 @@ final class LayerTesting {
     }
 
     /** @return the output-averaged diagonal blocks of a full kernel */
-    static double[] traced(double[] full, int n1, int n2, int o) {
+    public static double[] traced(double[] full, int n1, int n2, int o) {
         double[] t = new double[n1 * n2];
         for (int i = 0; i < n1; i++) {
             for (int j = 0; j < n2; j++) {
@@ -166,7 +169,7 @@ final class LayerTesting {
     }
 
     /** Asserts |expected − actual| ≤ rel·max|expected| elementwise. */
-    static void assertRelClose(double[] expected, double[] actual, double rel, String what) {
+    public static void assertRelClose(double[] expected, double[] actual, double rel, String what) {
         assertEquals(expected.length, actual.length, what + ": length");
         double scale = 0;
         for (double v : expected) {

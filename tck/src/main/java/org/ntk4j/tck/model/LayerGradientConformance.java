@@ -1,7 +1,7 @@
-package org.ntk4j.backend.ejml.layers;
+package org.ntk4j.tck.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.ntk4j.backend.ejml.layers.LayerTesting.H;
+import static org.ntk4j.tck.model.LayerTesting.H;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +13,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ntk4j.backend.Activation;
 import org.ntk4j.backend.Backend;
-import org.ntk4j.backend.ejml.nn.TestBackends;
 import org.ntk4j.nn.Parameterization;
 import org.ntk4j.nn.layers.LayerTrace;
 import org.ntk4j.nn.layers.Layers;
@@ -28,20 +27,16 @@ import org.ntk4j.tensor.Tensor;
  * tolerance 1e-7·(1 + |derivative|)): the input and parameter cotangents of the vjp, and the per-sample Jacobian
  * rows of the kernel's backward pass (their sum over samples is the vjp's parameter cotangent).
  */
-class LayerGradientTest {
+public abstract class LayerGradientConformance extends ModelConformanceGroup {
+
+    /** For subclasses. */
+    protected LayerGradientConformance() {
+    }
+
 
     private static final int N = 3;
-    private static Backend be;
 
-    @BeforeAll
-    static void open() {
-        be = TestBackends.ejml();
-    }
 
-    @AfterAll
-    static void shut() {
-        be.close();
-    }
 
     static Stream<Arguments> layers() {
         List<Arguments> out = new ArrayList<>();
@@ -72,7 +67,7 @@ class LayerGradientTest {
     }
 
     /** ⟨G, f(x; θ)⟩ on the host values. */
-    private static double loss(Model m, double[] theta, double[] x, double[] g) {
+    private double loss(Model m, double[] theta, double[] x, double[] g) {
         double[] y = LayerTesting.forward(be, m, theta, x, N);
         double s = 0;
         for (int i = 0; i < y.length; i++) {

@@ -1,4 +1,4 @@
-package org.ntk4j.backend.ejml.layers;
+package org.ntk4j.tck.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,7 +14,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ntk4j.backend.Backend;
-import org.ntk4j.backend.ejml.nn.TestBackends;
 import org.ntk4j.nn.Parameterization;
 import org.ntk4j.nn.layers.Layers;
 import org.ntk4j.nn.layers.Model;
@@ -23,20 +22,16 @@ import org.ntk4j.nn.layers.Padding;
 import org.ntk4j.nn.layers.Shape;
 
 /** Forward passes of the layers against plain host loops of their definitions (F64, 1e-12 relative). */
-class LayerForwardTest {
+public abstract class LayerForwardConformance extends ModelConformanceGroup {
+
+    /** For subclasses. */
+    protected LayerForwardConformance() {
+    }
+
 
     private static final int N = 2;
-    private static Backend be;
 
-    @BeforeAll
-    static void open() {
-        be = TestBackends.ejml();
-    }
 
-    @AfterAll
-    static void shut() {
-        be.close();
-    }
 
     static Stream<Arguments> convs() {
         return Stream.of(

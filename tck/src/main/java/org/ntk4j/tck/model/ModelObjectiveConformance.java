@@ -1,4 +1,4 @@
-package org.ntk4j.backend.ejml.layers;
+package org.ntk4j.tck.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,7 +15,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.ntk4j.backend.Activation;
 import org.ntk4j.backend.Backend;
-import org.ntk4j.backend.ejml.nn.TestBackends;
 import org.ntk4j.data.Dataset;
 import org.ntk4j.data.Digits;
 import org.ntk4j.kernel.EmpiricalNtk;
@@ -46,19 +45,15 @@ import org.ntk4j.train.PhaseTimes;
  * linearization (kernel, vector–Jacobian product) against the MLP path on a dense chain, and every optimizer
  * lowering the loss of a small conv, pooling, layer-norm and residual model on 8×8 digits.
  */
-class ModelObjectiveTest {
+public abstract class ModelObjectiveConformance extends ModelConformanceGroup {
 
-    private static Backend be;
-
-    @BeforeAll
-    static void open() {
-        be = TestBackends.ejml();
+    /** For subclasses. */
+    protected ModelObjectiveConformance() {
     }
 
-    @AfterAll
-    static void shut() {
-        be.close();
-    }
+
+
+
 
     /** conv → relu → avgPool → residual(conv, tanh) → layerNorm → globalAvgPool → dense, on (8, 8, 1). */
     static Model cnn() {
@@ -214,7 +209,7 @@ class ModelObjectiveTest {
     }
 
     /** Steps on a fixed batch of the first {@code n} digits as 8×8×1 images; returns the loss before every step. */
-    private static <S extends OptimizerState> double[] train(Model m, Optimizer<S> opt, Loss loss, int n, int steps) {
+    private <S extends OptimizerState> double[] train(Model m, Optimizer<S> opt, Loss loss, int n, int steps) {
         Dataset digits = Digits.load().scaled(1.0 / 16);
         double[] losses = new double[steps + 1];
         try (TensorScope s = be.scope()) {

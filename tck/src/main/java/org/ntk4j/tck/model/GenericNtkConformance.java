@@ -1,4 +1,4 @@
-package org.ntk4j.backend.ejml.layers;
+package org.ntk4j.tck.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,7 +15,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ntk4j.backend.Activation;
 import org.ntk4j.backend.Backend;
-import org.ntk4j.backend.ejml.nn.TestBackends;
 import org.ntk4j.kernel.EmpiricalNtk;
 import org.ntk4j.kernel.GenericNtk;
 import org.ntk4j.kernel.HostMatrix;
@@ -38,19 +37,15 @@ import org.ntk4j.tensor.TensorScope;
  * forward pass (1e-6 relative), on conv, pooling, layer-norm and residual models, full and traced, cross and
  * tiled; and against the structured kernel of the equivalent {@link Mlp} on dense chains (1e-10 relative).
  */
-class GenericNtkTest {
+public abstract class GenericNtkConformance extends ModelConformanceGroup {
 
-    private static Backend be;
-
-    @BeforeAll
-    static void open() {
-        be = TestBackends.ejml();
+    /** For subclasses. */
+    protected GenericNtkConformance() {
     }
 
-    @AfterAll
-    static void shut() {
-        be.close();
-    }
+
+
+
 
     static Stream<Arguments> models() {
         Layer tanh = Layers.activation(Activation.TANH);
