@@ -9,6 +9,7 @@ module org.ntk4j.cli {
     requires java.desktop;
     requires jdk.httpserver;
     requires java.logging;
+    requires jdk.unsupported;
     requires micrometer.registry.prometheus;
     requires io.prometheus.metrics.model;
     requires io.prometheus.metrics.exporter.httpserver;
