@@ -189,27 +189,12 @@ public final class Mlp {
         boolean ntk = parameterization == Parameterization.NTK;
         for (int l = 0; l < depth(); l++) {
             double sw = ntk ? 1 : sigmaW / Math.sqrt(widths[l]);
-            w[l] = gaussians(rng, widths[l] * widths[l + 1], sw);
+            w[l] = Gaussians.draw(rng, widths[l] * widths[l + 1], sw);
             if (bias) {
-                b[l] = gaussians(rng, widths[l + 1], ntk ? 1 : sigmaB);
+                b[l] = Gaussians.draw(rng, widths[l + 1], ntk ? 1 : sigmaB);
             }
         }
         return new MlpParams(this, w, b);
-    }
-
-    /** Standard normal draws by the Box–Muller transform (deterministic for a given generator state). */
-    private static double[] gaussians(SplittableRandom rng, int n, double sd) {
-        double[] out = new double[n];
-        for (int i = 0; i < n; i += 2) {
-            double u1 = 1 - rng.nextDouble();
-            double u2 = rng.nextDouble();
-            double r = Math.sqrt(-2 * Math.log(u1));
-            out[i] = sd * r * Math.cos(2 * Math.PI * u2);
-            if (i + 1 < n) {
-                out[i + 1] = sd * r * Math.sin(2 * Math.PI * u2);
-            }
-        }
-        return out;
     }
 
     /**

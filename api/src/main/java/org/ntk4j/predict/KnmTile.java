@@ -1,5 +1,6 @@
 package org.ntk4j.predict;
 
+import org.ntk4j.backend.spi.HostTriangular;
 import org.ntk4j.predict.FalkonOptions.Precision;
 
 /**
@@ -144,22 +145,8 @@ public final class KnmTile implements java.io.Serializable {
         }
     }
 
-    /** Σ_{k&lt;len} a[ao + k]·b[bo + k], in four partial sums. */
+    /** Σ_{k&lt;len} a[ao + k]·b[bo + k]: {@link HostTriangular#dot}. */
     static double dot(double[] a, int ao, double[] b, int bo, int len) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int k = 0;
-        for (; k + 3 < len; k += 4) {
-            s0 += a[ao + k] * b[bo + k];
-            s1 += a[ao + k + 1] * b[bo + k + 1];
-            s2 += a[ao + k + 2] * b[bo + k + 2];
-            s3 += a[ao + k + 3] * b[bo + k + 3];
-        }
-        for (; k < len; k++) {
-            s0 += a[ao + k] * b[bo + k];
-        }
-        return (s0 + s1) + (s2 + s3);
+        return HostTriangular.dot(a, ao, b, bo, len);
     }
 }

@@ -126,8 +126,18 @@ public final class HostTriangular {
         return c;
     }
 
-    /** Σ_{k&lt;len} a[ao + k]·b[bo + k], in four partial sums. */
-    private static double dot(double[] a, int ao, double[] b, int bo, int len) {
+    /**
+     * Σ_{k&lt;len} a[ao + k]·b[bo + k], in four partial sums (the dot product of the host loops here and of other
+     * host-side solvers).
+     *
+     * @param a the first array (not modified)
+     * @param ao the offset in a
+     * @param b the second array (not modified)
+     * @param bo the offset in b
+     * @param len the number of products
+     * @return the sum
+     */
+    public static double dot(double[] a, int ao, double[] b, int bo, int len) {
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;

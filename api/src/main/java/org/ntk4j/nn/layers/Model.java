@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import org.ntk4j.backend.Backend;
+import org.ntk4j.nn.Gaussians;
 import org.ntk4j.nn.Params;
 import org.ntk4j.tensor.Tensor;
 
@@ -96,23 +97,9 @@ public final class Model {
         SplittableRandom rng = new SplittableRandom(seed);
         List<double[]> values = new ArrayList<>();
         for (ParamSpec p : parameters) {
-            values.add(gaussians(rng, p.size(), p.initStd()));
+            values.add(Gaussians.draw(rng, p.size(), p.initStd()));
         }
         return new ModelParams(this, values);
-    }
-
-    private static double[] gaussians(SplittableRandom rng, int n, double sd) {
-        double[] out = new double[n];
-        for (int i = 0; i < n; i += 2) {
-            double u1 = 1 - rng.nextDouble();
-            double u2 = rng.nextDouble();
-            double r = Math.sqrt(-2 * Math.log(u1));
-            out[i] = sd * r * Math.cos(2 * Math.PI * u2);
-            if (i + 1 < n) {
-                out[i + 1] = sd * r * Math.sin(2 * Math.PI * u2);
-            }
-        }
-        return out;
     }
 
     /**
