@@ -20,7 +20,7 @@ final class Nd4jBufferPool {
     /** The smallest buffer kept among the large ones; smaller buffers are kept by count. */
     static final long MIN_BYTES = 1L << 20;
     /** The most the pool holds. */
-    static final long MAX_BYTES = 512L << 20;
+    static final long MAX_BYTES = 1536L << 20;
     /** The most small buffers kept. */
     static final int MAX_SMALL = 256;
 
