@@ -96,7 +96,8 @@ public final class MlpObjective implements BatchObjective {
         ForwardTrace trace = times.time(Phase.FORWARD, () -> mlp.forward(params, x));
         Loss.Value v = times.time(Phase.FORWARD, () -> loss.evaluate(trace.output(), y));
         seen(v.value());
-        return new MlpLinearization(this, params, trace, v);
+        return new BatchLinearization(loss, trace.output(), v, () -> kernel(params, trace),
+                u -> times.time(Phase.BACKWARD, () -> mlp.vjp(params, trace, u)), trace::close);
     }
 
     @Override
@@ -111,24 +112,8 @@ public final class MlpObjective implements BatchObjective {
         }
     }
 
-    Mlp mlp() {
-        return mlp;
-    }
-
-    Loss lossKind() {
-        return loss;
-    }
-
-    EmpiricalNtk ntk() {
-        return ntk;
-    }
-
-    PhaseTimes times() {
-        return times;
-    }
-
     /** Computes the full batch kernel from a trace. */
-    Tensor kernel(Params params, ForwardTrace trace) {
+    private Tensor kernel(Params params, ForwardTrace trace) {
         return times.time(Phase.KERNEL, () -> ntk.compute(params, trace, OutputAxes.FULL));
     }
 }

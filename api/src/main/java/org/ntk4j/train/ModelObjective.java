@@ -103,7 +103,8 @@ public final class ModelObjective implements BatchObjective {
             throw e;
         }
         seen(v.value());
-        return new ModelLinearization(this, params, trace, v);
+        return new BatchLinearization(loss, trace.output(), v, () -> kernel(params),
+                u -> times.time(Phase.BACKWARD, () -> vjp(params, trace, u)), trace::close);
     }
 
     @Override
@@ -118,23 +119,15 @@ public final class ModelObjective implements BatchObjective {
         }
     }
 
-    Loss lossKind() {
-        return loss;
-    }
-
-    PhaseTimes times() {
-        return times;
-    }
-
     /** Jᵀ·G as parameters named like the model's; the input cotangent is dropped. */
-    Params vjp(Params params, LayerTrace trace, Tensor cotangent) {
+    private Params vjp(Params params, LayerTrace trace, Tensor cotangent) {
         LayerTrace.Cotangents c = trace.vjp(cotangent);
         c.input().close();
         return new Params(params.backend(), model.parameterNames(), c.params());
     }
 
     /** The full batch kernel at {@code params}. */
-    Tensor kernel(Params params) {
+    private Tensor kernel(Params params) {
         return times.time(Phase.KERNEL, () -> ntk.compute(params, x, OutputAxes.FULL));
     }
 }
