@@ -4,6 +4,7 @@ import java.util.Objects;
 import org.ntk4j.backend.Backend;
 import org.ntk4j.kernel.AnalyticNtk;
 import org.ntk4j.kernel.EmpiricalNtk;
+import org.ntk4j.kernel.ModelNtk;
 import org.ntk4j.kernel.OutputAxes;
 import org.ntk4j.nn.Params;
 import org.ntk4j.tensor.Tensor;
@@ -68,11 +69,33 @@ public interface CrossKernel {
         Objects.requireNonNull(kernel, "kernel");
         Objects.requireNonNull(params, "params");
         return (be, xa, xb) -> {
-            if (be != params.backend()) {
-                throw new IllegalArgumentException("empirical kernel: the parameters live on " + params.backend().name()
-                        + ", the inputs on " + be.name());
-            }
+            requireSameBackend(be, params);
             return kernel.compute(params, xa, xb, OutputAxes.TRACED);
         };
+    }
+
+    /**
+     * The traced empirical NTK (averaged over the outputs) of a layered model at given parameters: the structured
+     * kernel for a dense chain, the generic one otherwise.
+     *
+     * @param kernel the empirical kernel of the model
+     * @param params its parameters (not modified; must stay open while the kernel is used, on the backend
+     *               the blocks are asked of)
+     * @return K = Θ traced
+     */
+    static CrossKernel empiricalNtk(ModelNtk kernel, Params params) {
+        Objects.requireNonNull(kernel, "kernel");
+        Objects.requireNonNull(params, "params");
+        return (be, xa, xb) -> {
+            requireSameBackend(be, params);
+            return kernel.compute(params, xa, xb, OutputAxes.TRACED);
+        };
+    }
+
+    private static void requireSameBackend(Backend be, Params params) {
+        if (be != params.backend()) {
+            throw new IllegalArgumentException("empirical kernel: the parameters live on " + params.backend().name()
+                    + ", the inputs on " + be.name());
+        }
     }
 }

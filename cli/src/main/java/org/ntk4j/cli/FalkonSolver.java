@@ -10,17 +10,10 @@ import org.ntk4j.data.Dataset;
 import org.ntk4j.data.Split;
 import org.ntk4j.io.NpyArray;
 import org.ntk4j.io.Npz;
-import org.ntk4j.kernel.AnalyticNtk;
-import org.ntk4j.kernel.EmpiricalNtk;
-import org.ntk4j.nn.Mlp;
-import org.ntk4j.nn.MlpParams;
-import org.ntk4j.nn.Params;
-import org.ntk4j.predict.CrossKernel;
 import org.ntk4j.predict.Falkon;
 import org.ntk4j.predict.FalkonModel;
 import org.ntk4j.predict.FalkonOptions;
 import org.ntk4j.predict.FalkonProgress;
-import org.ntk4j.tensor.DType;
 import picocli.CommandLine.Option;
 
 /**
@@ -113,29 +106,14 @@ final class FalkonSolver {
         FalkonModel fit;
         String what;
         long t0 = System.nanoTime();
-        try (Backend backend = common.createBackend(); Bars bars = new Bars(err, common.quiet)) {
-            Params p = null;
-            CrossKernel kernel;
-            if (empirical) {
-                Mlp mlp = model.build(train.dims(), c);
-                MlpParams host = params != null ? ParamsFiles.load(params, mlp) : mlp.init(common.seed);
-                p = host.upload(backend, DType.F64);
-                kernel = CrossKernel.empiricalNtk(new EmpiricalNtk(mlp), p);
-                what = "empirical NTK of " + mlp;
-            } else {
-                AnalyticNtk a = AnalyticNtk.of(model.hidden.size() + 1, model.activation(), model.sigmaW, model.sigmaB);
-                kernel = nngp ? CrossKernel.analyticNngp(a) : CrossKernel.analyticNtk(a);
-                what = "analytic " + (nngp ? "NNGP" : "NTK") + " of " + a;
-            }
-            try {
-                fit = Falkon.of(kernel, options).withProgress(bars).fit(backend, train.features(), train.dims(),
-                        train.oneHot(), c);
-                scores = fit.predict(backend, test.features(), options.tileRowsFor(fit.centreCount()), bars);
-            } finally {
-                if (p != null) {
-                    p.close();
-                }
-            }
+        try (Backend backend = common.createBackend(); Bars bars = new Bars(err, common.quiet);
+                TiledKernel kernel = TiledKernel.of(backend, model, train, empirical ? "empirical" : "analytic",
+                        nngp ? "nngp" : "ntk", params, common.seed, options.tileRowsFor(options.centres()), err,
+                        common.quiet)) {
+            what = kernel.what();
+            fit = Falkon.of(kernel.kernel(), options).withProgress(bars).fit(backend, train.features(), train.dims(),
+                    train.oneHot(), c);
+            scores = fit.predict(backend, test.features(), options.tileRowsFor(fit.centreCount()), bars);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         out.printf(Locale.ROOT, "%s by Falkon: %d centres, λ=%s, K_NM %s; %s: %d training and %d test samples (%.1f s)%n",

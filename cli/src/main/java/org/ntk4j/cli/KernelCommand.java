@@ -96,10 +96,6 @@ final class KernelCommand implements Callable<Integer> {
             x = x.subset(range(samples), x.name());
         }
         if (outOfCore.enabled) {
-            if (model.layered()) {
-                throw new UsageException("--out-of-core does not take --model yet; leave it out to hold the kernel"
-                        + " in memory");
-            }
             return outOfCore.run(stdout, err, common, model, x, kind, kernel, axes, batchSize, params, out);
         }
         boolean full = kind.equalsIgnoreCase("empirical") && axes.equalsIgnoreCase("full");

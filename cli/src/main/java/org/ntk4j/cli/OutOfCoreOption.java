@@ -7,14 +7,7 @@ import java.util.Locale;
 import org.ntk4j.backend.Backend;
 import org.ntk4j.data.Dataset;
 import org.ntk4j.io.NpyType;
-import org.ntk4j.kernel.AnalyticNtk;
-import org.ntk4j.kernel.EmpiricalNtk;
-import org.ntk4j.nn.Mlp;
-import org.ntk4j.nn.MlpParams;
-import org.ntk4j.nn.Params;
-import org.ntk4j.predict.CrossKernel;
 import org.ntk4j.predict.OutOfCoreKernel;
-import org.ntk4j.tensor.DType;
 import picocli.CommandLine.Option;
 
 /**
@@ -53,45 +46,18 @@ final class OutOfCoreOption {
         String what;
         int computed;
         int n = x.size();
-        try (Backend backend = common.createBackend()) {
-            CrossKernel k;
-            Params p = null;
-            switch (kind.toLowerCase(Locale.ROOT)) {
-                case "empirical" -> {
-                    if (!kernel.equalsIgnoreCase("ntk")) {
-                        throw new UsageException("--kernel " + kernel + " needs --kind analytic; an empirical kernel is"
-                                + " the NTK");
-                    }
-                    Mlp mlp = model.build(x.dims(), x.classes());
-                    MlpParams host = params != null ? ParamsFiles.load(params, mlp) : mlp.init(common.seed);
-                    p = host.upload(backend, DType.F64);
-                    k = CrossKernel.empiricalNtk(new EmpiricalNtk(mlp), p);
-                    what = "empirical NTK (traced) of " + mlp + (params != null ? " at " + params : " seed "
-                            + common.seed);
-                    ParamsFiles.save(dir.resolve(file.getFileName().toString().replaceAll("\\.npy$", "")
-                            + "-params.npz"), host);
-                }
-                case "analytic" -> {
-                    boolean nngp = switch (kernel.toLowerCase(Locale.ROOT)) {
-                        case "ntk" -> false;
-                        case "nngp" -> true;
-                        default -> throw new UsageException("--kernel must be ntk or nngp, got " + kernel);
-                    };
-                    AnalyticNtk a = AnalyticNtk.of(model.hidden.size() + 1, model.activation(), model.sigmaW,
-                            model.sigmaB);
-                    k = nngp ? CrossKernel.analyticNngp(a) : CrossKernel.analyticNtk(a);
-                    what = "analytic " + (nngp ? "NNGP" : "NTK") + " of " + a;
-                }
-                default -> throw new UsageException("--kind must be empirical or analytic, got " + kind);
+        try (Backend backend = common.createBackend();
+                TiledKernel k = TiledKernel.of(backend, model, x, kind, kernel, params, common.seed, tile, err,
+                        common.quiet)) {
+            what = k.what();
+            if (k.host() != null) {
+                ParamsFiles.save(dir.resolve(file.getFileName().toString().replaceAll("\\.npy$", "")
+                        + "-params.npz"), k.host());
             }
             try (Progress bar = new Progress(err, "kernel", "tiles", OutOfCoreKernel.tileCount(n, tile),
                     Progress.Mode.auto(common.quiet), System::nanoTime)) {
-                computed = OutOfCoreKernel.write(backend, k, x.features(), x.dims(), file, type, tile,
+                computed = OutOfCoreKernel.write(backend, k.kernel(), x.features(), x.dims(), file, type, tile,
                         what + " of " + x.name() + " n=" + n, (d, t) -> bar.update(d, ""));
-            } finally {
-                if (p != null) {
-                    p.close();
-                }
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;

@@ -115,9 +115,6 @@ final class PredictCommand implements Callable<Integer> {
         }
         Split split = data.load(common.seed);
         if (solver.isFalkon()) {
-            if (model.layered()) {
-                throw new UsageException("--solver falkon does not take --model yet; use the default solver");
-            }
             if (kernels.size() != 1) {
                 throw new UsageException("--solver falkon takes one --kernel (ntk or nngp), got " + String.join(",", kernel));
             }

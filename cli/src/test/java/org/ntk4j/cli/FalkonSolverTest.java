@@ -11,6 +11,7 @@ import org.ntk4j.backend.Activation;
 import org.ntk4j.backend.Backend;
 import org.ntk4j.backend.Backends;
 import org.ntk4j.data.Dataset;
+import org.ntk4j.io.Npy;
 import org.ntk4j.io.Npz;
 import org.ntk4j.kernel.AnalyticNtk;
 import org.ntk4j.tensor.DType;
@@ -49,6 +50,32 @@ class FalkonSolverTest {
                 String.valueOf(lambda), "--cg-tol", "1e-12", "--knm", "recompute", "-o", falkon.toString()));
         assertEquals(0, f.code(), f.err());
         assertTrue(f.out().contains(n + " centres"), f.out());
+        assertArrayEquals(Npz.read(exact).get("test_0").toDoubles(), Npz.read(falkon).get("test_0").toDoubles(), 1e-8);
+    }
+
+    @Test
+    void modelKernelWithAllCentresMatchesTheExactSolver() throws Exception {
+        // an analytic CNN kernel through --model: Falkon with M = N equals the exact solver at t = ∞
+        String[] common = {"predict", "-q", "--limit", "60", "--model", "conv(4,3x3)-relu-flatten-dense"};
+        Path exact = tmp.resolve("exact.npz");
+        Cli e = Cli.run(concat(common, "--times", "inf", "--diag-reg", "1e-3", "-o", exact.toString()));
+        assertEquals(0, e.code(), e.err());
+        Path kernel = tmp.resolve("k.npy");
+        Cli k = Cli.run("kernel", "-q", "--kind", "analytic", "--model", "conv(4,3x3)-relu-flatten-dense", "--samples",
+                "60", "-o", kernel.toString());
+        assertEquals(0, k.code(), k.err());
+        double[] km = Npy.read(kernel).toDoubles();
+        int n = 60;
+        double trace = 0;
+        for (int i = 0; i < n; i++) {
+            trace += km[i * n + i];
+        }
+        double lambda = 1e-3 * trace / ((double) n * n);
+        Path falkon = tmp.resolve("falkon.npz");
+        Cli f = Cli.run(concat(common, "--solver", "falkon", "--centres", String.valueOf(n), "--ridge",
+                String.valueOf(lambda), "--cg-tol", "1e-12", "--knm", "memory", "-o", falkon.toString()));
+        assertEquals(0, f.code(), f.err());
+        assertTrue(f.out().contains("analytic NTK of"), f.out());
         assertArrayEquals(Npz.read(exact).get("test_0").toDoubles(), Npz.read(falkon).get("test_0").toDoubles(), 1e-8);
     }
 

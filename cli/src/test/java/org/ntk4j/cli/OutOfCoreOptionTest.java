@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,5 +39,31 @@ class OutOfCoreOptionTest {
         Cli bad = Cli.run(FalkonSolverTest.concat(args, "--out-of-core", "--dtype", "f16", "-o", single.toString()));
         assertEquals(2, bad.code());
         assertTrue(bad.err().contains("--dtype"), bad.err());
+    }
+
+    @Test
+    void modelKernelsAsInMemory() throws Exception {
+        // an analytic CNN kernel (diagonal layout) and a CNN's empirical kernel at the same seed: the tiles of the
+        // out-of-core file are the in-memory kernel's
+        for (String[] args : new String[][] {
+            {"kernel", "-q", "--kind", "analytic", "--model", "conv(4,3x3)-relu-flatten-dense", "--samples", "20"},
+            {"kernel", "-q", "--kind", "empirical", "--model", "conv(2,3x3,2)-erf-gap-dense", "--samples", "20",
+                "--seed", "3"}}) {
+            Path whole = tmp.resolve("whole.npy");
+            Path mapped = tmp.resolve("mapped.npy");
+            Cli a = Cli.run(FalkonSolverTest.concat(args, "-o", whole.toString()));
+            assertEquals(0, a.code(), a.err());
+            Cli b = Cli.run(FalkonSolverTest.concat(args, "--out-of-core", "--batch-size", "7", "-o",
+                    mapped.toString()));
+            assertEquals(0, b.code(), b.err());
+            assertTrue(b.out().contains("6 of 6 tiles"), b.out());
+            double[] expected = Npy.read(whole).toDoubles();
+            double[] got = Npy.read(mapped).toDoubles();
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(expected[i], got[i], 1e-10 * Math.abs(expected[i]) + 1e-14, args[3] + " entry " + i);
+            }
+            Files.delete(whole);
+            Files.delete(mapped);
+        }
     }
 }
