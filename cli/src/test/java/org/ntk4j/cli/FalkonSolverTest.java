@@ -7,16 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ntk4j.backend.Activation;
-import org.ntk4j.backend.Backend;
-import org.ntk4j.backend.Backends;
-import org.ntk4j.data.Dataset;
 import org.ntk4j.io.Npy;
 import org.ntk4j.io.Npz;
-import org.ntk4j.kernel.AnalyticNtk;
-import org.ntk4j.tensor.DType;
-import org.ntk4j.tensor.TensorScope;
-import picocli.CommandLine;
 
 /** {@code ntk4j predict --solver falkon}: with every training sample a centre it is the exact solver at t = ∞. */
 class FalkonSolverTest {
@@ -26,56 +18,37 @@ class FalkonSolverTest {
 
     @Test
     void allCentresMatchTheExactSolver() throws Exception {
-        String[] common = {"predict", "-q", "--limit", "120", "--hidden", "16"};
+        assertAllCentresMatchTheExactSolver(120, "recompute", "--hidden", "16");
+    }
+
+    @Test
+    void modelKernelWithAllCentresMatchesTheExactSolver() throws Exception {
+        // an analytic CNN kernel through --model
+        assertAllCentresMatchTheExactSolver(60, "memory", "--model", "conv(4,3x3)-relu-flatten-dense");
+    }
+
+    /** Falkon with every one of the first n training samples a centre gives the exact solver's t = ∞ outputs. */
+    private void assertAllCentresMatchTheExactSolver(int n, String knm, String... network) throws Exception {
+        String[] common = concat(new String[] {"predict", "-q", "--limit", String.valueOf(n)}, network);
         Path exact = tmp.resolve("exact.npz");
         Cli e = Cli.run(concat(common, "--times", "inf", "--diag-reg", "1e-3", "-o", exact.toString()));
         assertEquals(0, e.code(), e.err());
-
-        DataOptions d = new DataOptions();
-        new CommandLine(d).parseArgs("--limit", "120");
-        Dataset train = d.load(42).train();
-        int n = train.size();
+        Path kernel = tmp.resolve("k.npy");
+        Cli k = Cli.run(concat(concat(new String[] {"kernel", "-q", "--kind", "analytic", "--samples",
+            String.valueOf(n)}, network), "-o", kernel.toString()));
+        assertEquals(0, k.code(), k.err());
+        double[] km = Npy.read(kernel).toDoubles();
         double trace = 0;
-        try (Backend b = Backends.create("ejml"); TensorScope s = b.scope()) {
-            AnalyticNtk a = AnalyticNtk.of(2, Activation.RELU, Math.sqrt(2), 0.1).withMeterRegistry(null);
-            double[] k = b.toHost(a.compute(b, b.fromHost(train.features(), n, train.dims(), DType.F64), null).ntk());
-            for (int i = 0; i < n; i++) {
-                trace += k[i * n + i];
-            }
+        for (int i = 0; i < n; i++) {
+            trace += km[i * n + i];
         }
         // the exact solver adds diag_reg·trace/n to the diagonal; Falkon's M = N system adds λ·N
         double lambda = 1e-3 * trace / ((double) n * n);
         Path falkon = tmp.resolve("falkon.npz");
         Cli f = Cli.run(concat(common, "--solver", "falkon", "--centres", String.valueOf(n), "--ridge",
-                String.valueOf(lambda), "--cg-tol", "1e-12", "--knm", "recompute", "-o", falkon.toString()));
+                String.valueOf(lambda), "--cg-tol", "1e-12", "--knm", knm, "-o", falkon.toString()));
         assertEquals(0, f.code(), f.err());
-        assertTrue(f.out().contains(n + " centres"), f.out());
-        assertArrayEquals(Npz.read(exact).get("test_0").toDoubles(), Npz.read(falkon).get("test_0").toDoubles(), 1e-8);
-    }
-
-    @Test
-    void modelKernelWithAllCentresMatchesTheExactSolver() throws Exception {
-        // an analytic CNN kernel through --model: Falkon with M = N equals the exact solver at t = ∞
-        String[] common = {"predict", "-q", "--limit", "60", "--model", "conv(4,3x3)-relu-flatten-dense"};
-        Path exact = tmp.resolve("exact.npz");
-        Cli e = Cli.run(concat(common, "--times", "inf", "--diag-reg", "1e-3", "-o", exact.toString()));
-        assertEquals(0, e.code(), e.err());
-        Path kernel = tmp.resolve("k.npy");
-        Cli k = Cli.run("kernel", "-q", "--kind", "analytic", "--model", "conv(4,3x3)-relu-flatten-dense", "--samples",
-                "60", "-o", kernel.toString());
-        assertEquals(0, k.code(), k.err());
-        double[] km = Npy.read(kernel).toDoubles();
-        int n = 60;
-        double trace = 0;
-        for (int i = 0; i < n; i++) {
-            trace += km[i * n + i];
-        }
-        double lambda = 1e-3 * trace / ((double) n * n);
-        Path falkon = tmp.resolve("falkon.npz");
-        Cli f = Cli.run(concat(common, "--solver", "falkon", "--centres", String.valueOf(n), "--ridge",
-                String.valueOf(lambda), "--cg-tol", "1e-12", "--knm", "memory", "-o", falkon.toString()));
-        assertEquals(0, f.code(), f.err());
-        assertTrue(f.out().contains("analytic NTK of"), f.out());
+        assertTrue(f.out().contains(n + " centres") && f.out().contains("analytic NTK of"), f.out());
         assertArrayEquals(Npz.read(exact).get("test_0").toDoubles(), Npz.read(falkon).get("test_0").toDoubles(), 1e-8);
     }
 
