@@ -11,6 +11,8 @@ import org.ntk4j.backend.Backend;
 import org.ntk4j.backend.Backends;
 import org.ntk4j.data.Dataset;
 import org.ntk4j.data.IdxLoader;
+import org.ntk4j.io.Npy;
+import org.ntk4j.io.NpyArray;
 import org.ntk4j.predict.FalkonModel;
 import org.ntk4j.predict.FalkonOptions;
 import org.ntk4j.predict.FalkonProgress;
@@ -20,7 +22,7 @@ import org.ntk4j.predict.FalkonProgress;
  * σ_w = √2, σ_b = 0.1) on an MNIST-style IDX folder, centres drawn with seed 42, the K_NM products on the executors, and the test accuracy.
  *
  * <pre>
- *   FalkonJob IDX_DIR CENTRES [RIDGE [LIMIT [f32|f64]]]
+ *   FalkonJob IDX_DIR CENTRES [RIDGE [LIMIT [f32|f64 [OUT.npy]]]]
  * </pre>
  */
 public final class FalkonJob {
@@ -33,12 +35,13 @@ public final class FalkonJob {
 
     /**
      * @param args the IDX folder, the number of centres, optionally λ (1e-7), a limit on training samples (0:
-     *             all) and the precision the executors cache K_NM in (f32)
+     *             all), the precision the executors cache K_NM in (f32) and a {@code .npy} file for the test
+     *             outputs (the {@code test_0} that {@code ntk4j predict --solver falkon -o} writes)
      * @throws Exception when the data cannot be read
      */
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
-            System.err.println("usage: FalkonJob IDX_DIR CENTRES [RIDGE [LIMIT [f32|f64]]]");
+            System.err.println("usage: FalkonJob IDX_DIR CENTRES [RIDGE [LIMIT [f32|f64 [OUT.npy]]]]");
             System.exit(2);
         }
         Path dir = Paths.get(args[0]);
@@ -73,6 +76,10 @@ public final class FalkonJob {
                     + " CG iterations, test accuracy %.4f (%.1f s)%n", spec, train.size(), test.size(),
                     model.centreCount(), ridge, model.iterations(), FalkonModel.accuracy(scores, test.labels()),
                     (System.nanoTime() - t0) / 1e9);
+            if (args.length > 5) {
+                Npy.write(Paths.get(args[5]), NpyArray.ofDoubles(scores, test.size(), train.classes()));
+                System.out.println("wrote " + args[5]);
+            }
         }
     }
 
