@@ -110,7 +110,8 @@ public abstract class DualConformance extends ConformanceGroup {
         double norm = Math.sqrt(c[1].data()[row] * c[2].data()[col]);
         double b = tol.dualRel() * Math.abs(ref) + tol.dualAbs();
         if (norm > 0 && 1 - Math.abs(c[0].data()[i] / norm) < 1e-6) {
-            b += Math.sqrt(8 * tol.unitRoundoff()) * (1 + f.alpha() * f.alpha()) * (kdot ? 1 : norm);
+            double alpha = f instanceof Activation.Builtin builtin ? builtin.alpha() : 0;
+            b += Math.sqrt(8 * tol.unitRoundoff()) * (1 + alpha * alpha) * (kdot ? 1 : norm);
         }
         return b;
     }

@@ -15,6 +15,11 @@ public final class DualRows {
     private DualRows() {
     }
 
+    /** @return f's built-in kind, IDENTITY for any other activation (which takes the general path as IDENTITY does) */
+    private static Activation.Kind kind(Activation f) {
+        return Activation.kindOf(f).orElse(Activation.Kind.IDENTITY);
+    }
+
     /**
      * outK[oK + j] ← E[φ(u)φ(v)] and outKdot[oD + j] ← E[φ'(u)φ'(v)] for j &lt; n, with Var u = q1, Var v = q2[j],
      * Cov(u, v) = k[oIn + j].
@@ -32,10 +37,10 @@ public final class DualRows {
      */
     public static void dual(Activation f, double q1, double[] q2, double[] k, int oIn, double[] outK, int oK,
                             double[] outKdot, int oD, int n) {
-        switch (f.kind()) {
+        switch (kind(f)) {
             case RELU:
             case LEAKY_RELU: {
-                double a = f.kind() == Activation.Kind.RELU ? 0 : f.alpha();
+                double a = ((Activation.Builtin) f).alpha();
                 double ab = a;
                 double d = (1 - a) * (1 - a);
                 for (int j = 0; j < n; j++) {
@@ -77,10 +82,10 @@ public final class DualRows {
      */
     public static void layer(Activation f, double q1, double[] q2, double[] sigma, int oS, double[] theta, int oT,
                              int n, double w, double b) {
-        switch (f.kind()) {
+        switch (kind(f)) {
             case RELU:
             case LEAKY_RELU: {
-                double a = f.kind() == Activation.Kind.RELU ? 0 : f.alpha();
+                double a = ((Activation.Builtin) f).alpha();
                 double ab = a;
                 double d = (1 - a) * (1 - a);
                 for (int j = 0; j < n; j++) {

@@ -32,7 +32,7 @@ final class Nd4jActivations {
      * @param out same shape and type, modified
      */
     static void apply(Activation f, INDArray x, INDArray out) {
-        switch (f.kind()) {
+        switch (kind(f)) {
             case IDENTITY:
                 if (x != out) {
                     Nd4jNative.copy(x, out);
@@ -46,7 +46,7 @@ final class Nd4jActivations {
                 }
                 break;
             case LEAKY_RELU:
-                Nd4j.exec(new LeakyReLU(x, out, f.alpha()));
+                Nd4j.exec(new LeakyReLU(x, out, ((Activation.Builtin) f).alpha()));
                 break;
             case TANH:
                 Nd4j.exec(new Tanh(x, out));
@@ -67,7 +67,7 @@ final class Nd4jActivations {
      * @param out same shape and type, modified
      */
     static void derivative(Activation f, INDArray x, INDArray out) {
-        switch (f.kind()) {
+        switch (kind(f)) {
             case IDENTITY:
                 out.assign(1.0);
                 break;
@@ -81,7 +81,8 @@ final class Nd4jActivations {
             case LEAKY_RELU:
                 // step(x) ∈ {0, 1} → (1 − α)·step + α ∈ {α, 1}
                 Nd4j.exec(new Step(x, out, 0.0));
-                Nd4jBackend.affine(1 - f.alpha(), out, f.alpha(), out);
+                double alpha = ((Activation.Builtin) f).alpha();
+                Nd4jBackend.affine(1 - alpha, out, alpha, out);
                 break;
             case TANH:
                 Nd4j.exec(new Tanh(x, out));
@@ -91,6 +92,15 @@ final class Nd4jActivations {
             default:
                 onHost(x, out, f::derivative);
         }
+    }
+
+    /**
+     * @param f any activation
+     * @return its built-in kind with an ND4J op, or ERF (computed on the host, as every activation that is not a
+     *     built-in)
+     */
+    private static Activation.Kind kind(Activation f) {
+        return Activation.kindOf(f).orElse(Activation.Kind.ERF);
     }
 
     /** out ← g(x) elementwise, computed on the host. */
