@@ -118,14 +118,6 @@ public interface Activation {
     }
 
     /**
-     * @param f any activation (not modified)
-     * @return its built-in kind, or empty when f is not a {@link Builtin}
-     */
-    static Optional<Kind> kindOf(Activation f) {
-        return f instanceof Builtin b ? Optional.of(b.kind()) : Optional.empty();
-    }
-
-    /**
      * Parses a built-in name as written on a command line: {@code relu}, {@code erf}, {@code tanh}, {@code gelu},
      * {@code sigmoid}, {@code softplus}, {@code identity}, {@code leaky_relu} (slope 0.01),
      * {@code leaky_relu:0.2} or {@code leaky_relu(0.2)}. Case and {@code -}/{@code _} do not matter.
