@@ -1,24 +1,81 @@
 package org.ntk4j.backend;
 
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
- * A pointwise nonlinearity: one of a closed set of kinds that every backend implements, forward, derivative
- * and infinite-width dual ({@link Backend#dualMap}). {@code LEAKY_RELU} carries its negative slope
- * {@code alpha}; the other kinds ignore it (it is 0).
+ * A pointwise nonlinearity φ: its value, its derivative, a name, and optionally a closed-form infinite-width
+ * dual. Adding an activation is one class that implements this interface; it then works on every backend, in
+ * training, in the empirical NTK and in the analytic kernels.
  *
  * <p>The scalar methods {@link #apply(double)} and {@link #derivative(double)} are the reference that backends
- * must match. The derivative of RELU and LEAKY_RELU at exactly 0 is taken as the left derivative (0 and alpha).
+ * must match. A backend runs the activations it {@linkplain Backend#accelerates accelerates} on its own path; the
+ * library runs the others through the generic elementwise path ({@link ActivationPaths}). Without a
+ * {@link #dual() closed-form dual} the analytic kernels integrate φ and φ' by quadrature
+ * ({@code org.ntk4j.backend.spi.ActivationDuals.quadrature}), which is accurate for activations that are smooth
+ * on the real line (analytic in a strip around it).
  *
- * @param kind the kind of nonlinearity
- * @param alpha the negative slope for {@link Kind#LEAKY_RELU}, 0 otherwise
+ * <p>The built-in activations are the constants here and {@link #leakyRelu(double)}, all of them
+ * {@link Builtin}s: a {@link Kind} and, for the leaky ReLU, its negative slope. Backends recognise them by
+ * their kind. The derivative of RELU and LEAKY_RELU at exactly 0 is taken as the left derivative (0 and alpha).
  */
-public record Activation(Kind kind, double alpha) {
+public interface Activation {
 
-    /** The kinds of nonlinearity. */
-    public enum Kind {
+    /**
+     * @param x the input
+     * @return φ(x)
+     */
+    double apply(double x);
+
+    /**
+     * @param x the input
+     * @return φ'(x)
+     */
+    double derivative(double x);
+
+    /**
+     * @return the name written in model specs, checkpoints and reports, such as {@code relu} or
+     *     {@code leaky_relu:0.2}; {@link #parse(String, Collection)} reads it back
+     */
+    String name();
+
+    /**
+     * @return the closed-form infinite-width dual, or empty when the analytic kernels should integrate φ and φ'
+     *     by quadrature; the default is empty
+     */
+    default Optional<Dual> dual() {
+        return Optional.empty();
+    }
+
+    /**
+     * @return whether φ(−x) = −φ(x): the features after an odd activation of centred features stay centred, which
+     *     layer norm's kernel map needs; the default is {@code false}, which is always safe
+     */
+    default boolean odd() {
+        return false;
+    }
+
+    /**
+     * The infinite-width dual of an activation in closed form: for a centred Gaussian pair (u, v) with variances
+     * q1, q2 and covariance k, the NNGP map E[φ(u)·φ(v)] and the derivative map E[φ'(u)·φ'(v)].
+     */
+    @FunctionalInterface
+    interface Dual {
+        /**
+         * @param q1 Var u, ≥ 0
+         * @param q2 Var v, ≥ 0
+         * @param k Cov(u, v), |k| ≤ √(q1·q2)
+         * @param out a length-2 array, modified: {E[φ(u)φ(v)], E[φ'(u)φ'(v)]}
+         */
+        void evaluate(double q1, double q2, double k, double[] out);
+    }
+
+    /** The built-in kinds: stable ids by which backends recognise the activations they accelerate. */
+    enum Kind {
         /** φ(x) = x. */
         IDENTITY,
         /** φ(x) = max(0, x). */
@@ -38,47 +95,30 @@ public record Activation(Kind kind, double alpha) {
     }
 
     /** The identity. */
-    public static final Activation IDENTITY = new Activation(Kind.IDENTITY, 0);
+    Activation IDENTITY = new Builtin(Kind.IDENTITY, 0);
     /** The rectified linear unit. */
-    public static final Activation RELU = new Activation(Kind.RELU, 0);
+    Activation RELU = new Builtin(Kind.RELU, 0);
     /** The error function. */
-    public static final Activation ERF = new Activation(Kind.ERF, 0);
+    Activation ERF = new Builtin(Kind.ERF, 0);
     /** The hyperbolic tangent. */
-    public static final Activation TANH = new Activation(Kind.TANH, 0);
+    Activation TANH = new Builtin(Kind.TANH, 0);
     /** The Gaussian error linear unit, exact form. */
-    public static final Activation GELU = new Activation(Kind.GELU, 0);
+    Activation GELU = new Builtin(Kind.GELU, 0);
     /** The logistic sigmoid. */
-    public static final Activation SIGMOID = new Activation(Kind.SIGMOID, 0);
+    Activation SIGMOID = new Builtin(Kind.SIGMOID, 0);
     /** The softplus. */
-    public static final Activation SOFTPLUS = new Activation(Kind.SOFTPLUS, 0);
-
-    private static final double SQRT_2 = Math.sqrt(2);
-    private static final double INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
-    private static final double TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
-
-    /**
-     * @param kind the kind
-     * @param alpha the negative slope, used by LEAKY_RELU only (must be finite), 0 for other kinds
-     */
-    public Activation {
-        Objects.requireNonNull(kind, "kind");
-        if (kind != Kind.LEAKY_RELU) {
-            alpha = 0;
-        } else if (!Double.isFinite(alpha)) {
-            throw new IllegalArgumentException("leaky ReLU slope must be finite, got " + alpha);
-        }
-    }
+    Activation SOFTPLUS = new Builtin(Kind.SOFTPLUS, 0);
 
     /**
      * @param alpha the slope for negative inputs (finite)
      * @return a leaky ReLU
      */
-    public static Activation leakyRelu(double alpha) {
-        return new Activation(Kind.LEAKY_RELU, alpha);
+    static Activation leakyRelu(double alpha) {
+        return new Builtin(Kind.LEAKY_RELU, alpha);
     }
 
     /**
-     * Parses a name as written on a command line: {@code relu}, {@code erf}, {@code tanh}, {@code gelu},
+     * Parses a built-in name as written on a command line: {@code relu}, {@code erf}, {@code tanh}, {@code gelu},
      * {@code sigmoid}, {@code softplus}, {@code identity}, {@code leaky_relu} (slope 0.01),
      * {@code leaky_relu:0.2} or {@code leaky_relu(0.2)}. Case and {@code -}/{@code _} do not matter.
      *
@@ -86,7 +126,27 @@ public record Activation(Kind kind, double alpha) {
      * @return the activation
      * @throws IllegalArgumentException naming the text and the known names when it is not one
      */
-    public static Activation parse(String text) {
+    static Activation parse(String text) {
+        return parse(text, List.of());
+    }
+
+    /**
+     * Parses a name as {@link #parse(String)} does, where the names of the given activations are known too: an
+     * activation outside the built-ins is found by its {@link #name()} (case and {@code -}/{@code _} do not
+     * matter), so that specs and checkpoints that name it can be read back.
+     *
+     * @param text the name
+     * @param extra activations beyond the built-ins (not modified); checked before the built-ins
+     * @return the activation
+     * @throws IllegalArgumentException naming the text and the known names when it is not one
+     */
+    static Activation parse(String text, Collection<? extends Activation> extra) {
+        String key = text.trim().toLowerCase(Locale.ROOT).replace('-', '_');
+        for (Activation f : extra) {
+            if (f.name().trim().toLowerCase(Locale.ROOT).replace('-', '_').equals(key)) {
+                return f;
+            }
+        }
         String s = text.trim();
         String slope = null;
         int colon = s.indexOf(':');
@@ -107,8 +167,11 @@ public record Activation(Kind kind, double alpha) {
         try {
             kind = Kind.valueOf(s);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown activation '" + text + "'; known: "
-                    + Arrays.toString(Kind.values()).toLowerCase(Locale.ROOT), e);
+            StringBuilder known = new StringBuilder(Arrays.toString(Kind.values()).toLowerCase(Locale.ROOT));
+            for (Activation f : extra) {
+                known.insert(known.length() - 1, ", " + f.name());
+            }
+            throw new IllegalArgumentException("unknown activation '" + text + "'; known: " + known, e);
         }
         if (kind == Kind.LEAKY_RELU) {
             try {
@@ -120,72 +183,15 @@ public record Activation(Kind kind, double alpha) {
         if (slope != null) {
             throw new IllegalArgumentException("activation '" + s.toLowerCase(Locale.ROOT) + "' takes no parameter: " + text);
         }
-        return new Activation(kind, 0);
-    }
-
-    /**
-     * @param x the input
-     * @return φ(x)
-     */
-    public double apply(double x) {
-        switch (kind) {
-            case IDENTITY: return x;
-            case RELU: return x > 0 ? x : 0;
-            case LEAKY_RELU: return x > 0 ? x : alpha * x;
-            case ERF: return erf(x);
-            case TANH: return Math.tanh(x);
-            case GELU: return x * normalCdf(x);
-            case SIGMOID: return sigmoid(x);
-            case SOFTPLUS: return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
-            default: throw new AssertionError(kind);
-        }
-    }
-
-    /**
-     * @param x the input
-     * @return φ'(x)
-     */
-    public double derivative(double x) {
-        switch (kind) {
-            case IDENTITY: return 1;
-            case RELU: return x > 0 ? 1 : 0;
-            case LEAKY_RELU: return x > 0 ? 1 : alpha;
-            case ERF: return TWO_OVER_SQRT_PI * Math.exp(-x * x);
-            case TANH: {
-                double t = Math.tanh(x);
-                return 1 - t * t;
-            }
-            case GELU: return normalCdf(x) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x);
-            case SIGMOID: {
-                double s = sigmoid(x);
-                return s * (1 - s);
-            }
-            case SOFTPLUS: return sigmoid(x);
-            default: throw new AssertionError(kind);
-        }
-    }
-
-    /** @return the lower-case name, with the slope for a leaky ReLU ({@code leaky_relu:0.1}); {@link #parse} reads it back */
-    @Override
-    public String toString() {
-        String name = kind.name().toLowerCase(Locale.ROOT);
-        return kind == Kind.LEAKY_RELU ? name + ":" + alpha : name;
-    }
-
-    private static double sigmoid(double x) {
-        if (x >= 0) {
-            return 1 / (1 + Math.exp(-x));
-        }
-        double e = Math.exp(x);
-        return e / (1 + e);
+        return new Builtin(kind, 0);
     }
 
     /**
      * @param x the argument
      * @return Φ(x), the standard normal distribution function
      */
-    public static double normalCdf(double x) {
-        return 0.5 * erfc(-x / SQRT_2);
+    static double normalCdf(double x) {
+        return SpecialFunctions.normalCdf(x);
     }
 
     /**
@@ -194,23 +200,8 @@ public record Activation(Kind kind, double alpha) {
      * @param x the argument
      * @return erf(x)
      */
-    public static double erf(double x) {
-        double ax = Math.abs(x);
-        if (ax > 6) {
-            return Math.signum(x);
-        }
-        if (ax > 2.5) {
-            return Math.signum(x) * (1 - erfcContinuedFraction(ax));
-        }
-        // erf(x) = 2/√π · e^{−x²} · Σ 2ⁿ x^{2n+1} / (1·3·…·(2n+1)): all terms positive, no cancellation.
-        double term = ax;
-        double sum = ax;
-        double x2 = ax * ax;
-        for (int n = 1; n < 200 && term > 1e-17 * sum; n++) {
-            term *= 2 * x2 / (2 * n + 1);
-            sum += term;
-        }
-        return Math.signum(x) * TWO_OVER_SQRT_PI * Math.exp(-x2) * sum;
+    static double erf(double x) {
+        return SpecialFunctions.erf(x);
     }
 
     /**
@@ -219,34 +210,107 @@ public record Activation(Kind kind, double alpha) {
      * @param x the argument
      * @return erfc(x) = 1 − erf(x)
      */
-    public static double erfc(double x) {
-        // from 1 on, 1 − erf(x) would lose relative accuracy to cancellation; the continued fraction keeps it
-        if (x >= 1) {
-            return x > 27 ? 0 : erfcContinuedFraction(x);
-        }
-        return 1 - erf(x);
+    static double erfc(double x) {
+        return SpecialFunctions.erfc(x);
     }
 
-    /** erfc(x) for x ≥ 1 by the Laplace continued fraction, evaluated with the modified Lentz method (≤ ~200 terms). */
-    private static double erfcContinuedFraction(double x) {
-        // erfc(x) = e^{−x²}/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + 2/(x + …)))))
-        double tiny = 1e-300;
-        double f = x;
-        double c = x;
-        double d = 0;
-        for (int n = 1; n < 500; n++) {
-            double a = n / 2.0;
-            d = x + a * d;
-            d = d == 0 ? tiny : d;
-            c = x + a / c;
-            c = c == 0 ? tiny : c;
-            d = 1 / d;
-            double delta = c * d;
-            f *= delta;
-            if (Math.abs(delta - 1) < 1e-16) {
-                break;
+    /**
+     * A built-in activation: one of the {@link Kind}s that every backend implements, forward, derivative and
+     * infinite-width dual ({@link Backend#dualMap}). {@code LEAKY_RELU} carries its negative slope {@code alpha};
+     * the other kinds ignore it (it is 0), so equal kinds are equal.
+     *
+     * @param kind the kind of nonlinearity
+     * @param alpha the negative slope for {@link Kind#LEAKY_RELU} (finite), 0 otherwise
+     */
+    record Builtin(Kind kind, double alpha) implements Activation {
+
+        private static final double INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
+        private static final double TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+
+        /**
+         * @param kind the kind
+         * @param alpha the negative slope, used by LEAKY_RELU only (must be finite), 0 for other kinds
+         */
+        public Builtin {
+            Objects.requireNonNull(kind, "kind");
+            if (kind != Kind.LEAKY_RELU) {
+                alpha = 0;
+            } else if (!Double.isFinite(alpha)) {
+                throw new IllegalArgumentException("leaky ReLU slope must be finite, got " + alpha);
             }
         }
-        return Math.exp(-x * x) / (Math.sqrt(Math.PI) * f);
+
+        @Override
+        public double apply(double x) {
+            switch (kind) {
+                case IDENTITY: return x;
+                case RELU: return x > 0 ? x : 0;
+                case LEAKY_RELU: return x > 0 ? x : alpha * x;
+                case ERF: return SpecialFunctions.erf(x);
+                case TANH: return Math.tanh(x);
+                case GELU: return x * SpecialFunctions.normalCdf(x);
+                case SIGMOID: return SpecialFunctions.sigmoid(x);
+                case SOFTPLUS: return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
+                default: throw new AssertionError(kind);
+            }
+        }
+
+        @Override
+        public double derivative(double x) {
+            switch (kind) {
+                case IDENTITY: return 1;
+                case RELU: return x > 0 ? 1 : 0;
+                case LEAKY_RELU: return x > 0 ? 1 : alpha;
+                case ERF: return TWO_OVER_SQRT_PI * Math.exp(-x * x);
+                case TANH: {
+                    double t = Math.tanh(x);
+                    return 1 - t * t;
+                }
+                case GELU: return SpecialFunctions.normalCdf(x) + x * INV_SQRT_2PI * Math.exp(-0.5 * x * x);
+                case SIGMOID: {
+                    double s = SpecialFunctions.sigmoid(x);
+                    return s * (1 - s);
+                }
+                case SOFTPLUS: return SpecialFunctions.sigmoid(x);
+                default: throw new AssertionError(kind);
+            }
+        }
+
+        /** @return the lower-case kind, with the slope for a leaky ReLU ({@code leaky_relu:0.1}) */
+        @Override
+        public String name() {
+            String name = kind.name().toLowerCase(Locale.ROOT);
+            return kind == Kind.LEAKY_RELU ? name + ":" + alpha : name;
+        }
+
+        /**
+         * @return the closed forms of IDENTITY, RELU, LEAKY_RELU and ERF
+         *     ({@code org.ntk4j.backend.spi.ActivationDuals.closedForm}); empty for the others
+         */
+        @Override
+        public Optional<Dual> dual() {
+            switch (kind) {
+                case IDENTITY:
+                case RELU:
+                case LEAKY_RELU:
+                case ERF:
+                    return Optional.of((q1, q2, k, out) -> org.ntk4j.backend.spi.ActivationDuals.closedForm(this, q1,
+                            q2, k, out));
+                default:
+                    return Optional.empty();
+            }
+        }
+
+        /** @return true for IDENTITY, ERF and TANH */
+        @Override
+        public boolean odd() {
+            return kind == Kind.IDENTITY || kind == Kind.ERF || kind == Kind.TANH;
+        }
+
+        /** @return {@link #name()}, which {@link Activation#parse(String)} reads back */
+        @Override
+        public String toString() {
+            return name();
+        }
     }
 }

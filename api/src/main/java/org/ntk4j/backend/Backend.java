@@ -190,7 +190,23 @@ public interface Backend extends AutoCloseable {
     double dot(Tensor a, Tensor b);
 
     /**
-     * out ← φ(x) elementwise, φ as {@link Activation#apply(double)}. Aliasing allowed.
+     * Whether this backend runs f on its own path: {@link #map}, {@link #mapDerivative}, {@link #dualMap} and
+     * {@link #dualLayer} take the activations it accelerates. The library runs every other activation through the
+     * generic elementwise path on the host ({@link ActivationPaths}), so a new activation never needs a backend
+     * changed. The default accepts the built-ins ({@link Activation.Builtin}), which every backend implements; a
+     * backend that evaluates any activation by {@link Activation#apply} on its own storage may accept all.
+     *
+     * @param f the activation (not modified)
+     * @return whether {@link #map}, {@link #mapDerivative}, {@link #dualMap} and {@link #dualLayer} take f
+     */
+    default boolean accelerates(Activation f) {
+        return f instanceof Activation.Builtin;
+    }
+
+    /**
+     * out ← φ(x) elementwise, φ as {@link Activation#apply(double)}, for an activation this backend
+     * {@linkplain #accelerates accelerates} (the library calls it through {@link ActivationPaths#map}). Aliasing
+     * allowed.
      *
      * @param f the activation
      * @param x an r×c tensor (not modified unless it is {@code out})
@@ -199,7 +215,8 @@ public interface Backend extends AutoCloseable {
     void map(Activation f, Tensor x, Tensor out);
 
     /**
-     * out ← φ'(x) elementwise, φ' as {@link Activation#derivative(double)}. Aliasing allowed.
+     * out ← φ'(x) elementwise, φ' as {@link Activation#derivative(double)}, for an activation this backend
+     * {@linkplain #accelerates accelerates}. Aliasing allowed.
      *
      * @param f the activation
      * @param x an r×c tensor (not modified unless it is {@code out})
@@ -210,7 +227,8 @@ public interface Backend extends AutoCloseable {
     /**
      * The infinite-width dual of an activation: for each (i, j), with (u, v) centred Gaussian with
      * variances q1[i], q2[j] and covariance k12[i][j],
-     * outK[i][j] ← E[φ(u)·φ(v)] and outKdot[i][j] ← E[φ'(u)·φ'(v)].
+     * outK[i][j] ← E[φ(u)·φ(v)] and outKdot[i][j] ← E[φ'(u)·φ'(v)], for an activation this backend
+     * {@linkplain #accelerates accelerates}.
      * Closed forms for IDENTITY, RELU, LEAKY_RELU and ERF; quadrature for the others. The reference is
      * {@code org.ntk4j.backend.spi.ActivationDuals.dual} (a trapezoidal rule below 1e-11 absolute error for
      * TANH, GELU, SIGMOID and SOFTPLUS). For F64 the conformance kit holds results to 1e-10 relative plus

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.util.Objects;
 import org.ntk4j.backend.Activation;
+import org.ntk4j.backend.ActivationPaths;
 import org.ntk4j.backend.Backend;
 import org.ntk4j.backend.spi.ActivationDuals;
 import org.ntk4j.nn.Mlp;
@@ -457,7 +458,7 @@ public final class AnalyticNtk {
         for (int l = 1; l < depth; l++) {
             try (Tensor tq1 = be.fromHost(a.q()[l - 1], n1, 1, dt);
                  Tensor tq2 = be.fromHost(b.q()[l - 1], n2, 1, dt)) {
-                be.dualLayer(activation, sigma, tq1, tq2, sw2, sb2, theta);
+                ActivationPaths.dualLayer(be, activation, sigma, tq1, tq2, sw2, sb2, theta);
             }
         }
         return new Kernels(sigma, theta);
@@ -469,6 +470,6 @@ public final class AnalyticNtk {
         if (model != null) {
             return "analytic-ntk[" + model + "]";
         }
-        return "analytic-ntk[depth " + depth + ", " + activation + ", σw=" + sigmaW + ", σb=" + sigmaB + "]";
+        return "analytic-ntk[depth " + depth + ", " + activation.name() + ", σw=" + sigmaW + ", σb=" + sigmaB + "]";
     }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import org.ntk4j.backend.Activation;
+import org.ntk4j.backend.ActivationPaths;
 import org.ntk4j.backend.Backend;
 import org.ntk4j.tensor.Tensor;
 
@@ -218,10 +219,10 @@ public final class Mlp {
             pre.add(z);
             if (l + 1 < depth()) {
                 Tensor next = be.zeros(z.rows(), z.cols(), z.dtype());
-                be.map(activation, z, next);
+                ActivationPaths.map(be, activation, z, next);
                 inputs.add(next);
                 Tensor d = be.zeros(z.rows(), z.cols(), z.dtype());
-                be.mapDerivative(activation, z, d);
+                ActivationPaths.mapDerivative(be, activation, z, d);
                 derivs.add(d);
                 cur = next;
             }
@@ -246,7 +247,7 @@ public final class Mlp {
                 cur.close();
             }
             if (l + 1 < depth()) {
-                be.map(activation, z, z);
+                ActivationPaths.map(be, activation, z, z);
             }
             cur = z;
         }

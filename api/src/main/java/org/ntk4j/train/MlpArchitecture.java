@@ -68,7 +68,7 @@ public record MlpArchitecture(int[] hidden, Activation activation, Parameterizat
     @Override
     public String describe() {
         return "mlp(" + Arrays.stream(hidden).mapToObj(String::valueOf).collect(Collectors.joining(","))
-                + "; " + activation + ", " + parameterization + ", σw=" + sigmaW + ", σb=" + sigmaB + ")";
+                + "; " + activation.name() + ", " + parameterization + ", σw=" + sigmaW + ", σb=" + sigmaB + ")";
     }
 
     @Override

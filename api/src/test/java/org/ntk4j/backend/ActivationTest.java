@@ -58,8 +58,8 @@ class ActivationTest {
     @Test
     @DisplayName("kinds other than leaky ReLU carry slope 0, so equal kinds are equal")
     void slopeNormalized() {
-        assertEquals(Activation.RELU, new Activation(Activation.Kind.RELU, 5));
-        assertEquals(0, new Activation(Activation.Kind.TANH, 1).alpha());
+        assertEquals(Activation.RELU, new Activation.Builtin(Activation.Kind.RELU, 5));
+        assertEquals(0, new Activation.Builtin(Activation.Kind.TANH, 1).alpha());
     }
 
     @Test

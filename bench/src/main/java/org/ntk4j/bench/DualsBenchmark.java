@@ -59,7 +59,7 @@ public class DualsBenchmark extends BackendState {
     /** @return E[φ'(u)φ'(v)] of every pair, on the host */
     @Benchmark
     public double[] dual() {
-        backend().dualMap(new Activation(activation, 0), k, q, q, outK, outKdot);
+        backend().dualMap(new Activation.Builtin(activation, 0), k, q, q, outK, outKdot);
         return backend().toHost(outKdot);
     }
 
@@ -74,7 +74,7 @@ public class DualsBenchmark extends BackendState {
         Backend be = backend();
         be.axpby(1, k, 0, k, sigma);
         be.axpby(1, k, 0, k, theta);
-        be.dualLayer(new Activation(activation, 0), sigma, q, q, 2, 0.01, theta);
+        be.dualLayer(new Activation.Builtin(activation, 0), sigma, q, q, 2, 0.01, theta);
         return be.toHost(theta);
     }
 }

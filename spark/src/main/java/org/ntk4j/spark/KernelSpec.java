@@ -26,24 +26,29 @@ public record KernelSpec(int depth, Activation.Kind activationKind, double activ
     /** Checks the values (by building the kernel once). */
     public KernelSpec {
         Objects.requireNonNull(activationKind, "activation");
-        AnalyticNtk.of(depth, new Activation(activationKind, activationAlpha), sigmaW, sigmaB);
+        AnalyticNtk.of(depth, new Activation.Builtin(activationKind, activationAlpha), sigmaW, sigmaB);
     }
 
     /**
      * @param depth the number of dense layers ≥ 1
-     * @param activation the nonlinearity
+     * @param activation the nonlinearity, a built-in (executors rebuild it from its kind)
      * @param sigmaW σ_w &gt; 0
      * @param sigmaB σ_b ≥ 0
      * @param nngp the NNGP kernel when true, else the NTK
      * @return the description
+     * @throws IllegalArgumentException when the activation is not a built-in
      */
     public static KernelSpec of(int depth, Activation activation, double sigmaW, double sigmaB, boolean nngp) {
-        return new KernelSpec(depth, activation.kind(), activation.alpha(), sigmaW, sigmaB, nngp);
+        if (!(activation instanceof Activation.Builtin b)) {
+            throw new IllegalArgumentException("Spark kernels take the built-in activations only, not "
+                    + activation.name());
+        }
+        return new KernelSpec(depth, b.kind(), b.alpha(), sigmaW, sigmaB, nngp);
     }
 
     /** @return the nonlinearity */
     public Activation activation() {
-        return new Activation(activationKind, activationAlpha);
+        return new Activation.Builtin(activationKind, activationAlpha);
     }
 
     /**

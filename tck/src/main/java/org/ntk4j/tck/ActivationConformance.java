@@ -7,13 +7,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ntk4j.backend.Activation;
+import org.ntk4j.backend.ActivationPaths;
 import org.ntk4j.tensor.DType;
 import org.ntk4j.tensor.Tensor;
 
 /**
  * Activations: {@code map} and {@code mapDerivative} for every kind against {@link Activation#apply} and
  * {@link Activation#derivative}, and the derivative against a central difference of {@code apply}, which
- * does not depend on how {@code derivative} is written.
+ * does not depend on how {@code derivative} is written; and the generic elementwise path that the library takes for
+ * activations a backend does not accelerate ({@link ActivationPaths}) on this backend's tensors.
  */
 public abstract class ActivationConformance extends ConformanceGroup {
 
@@ -77,6 +79,22 @@ public abstract class ActivationConformance extends ConformanceGroup {
             Approx.assertClose("mapDerivative " + f + " in place", expected, host(tx), tol.functionRel(),
                     tol.functionAbs());
         }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("dtypesAndActivations")
+    @DisplayName("the generic path ActivationPaths.hostMap and hostMapDerivative apply φ and φ' as the scalar reference does")
+    void genericPath(DType dtype, Activation f) {
+        Tolerance tol = Tolerance.of(dtype);
+        HostMatrix x = inputs(dtype, 46);
+        Tensor tx = tensor(x, dtype);
+        Tensor out = backend.zeros(x.rows(), x.cols(), dtype);
+        ActivationPaths.hostMap(backend, f, tx, out);
+        Approx.assertClose("hostMap " + f, Reference.map(f, x, false), host(out), tol.functionRel(), tol.functionAbs());
+        Approx.assertExact("hostMap leaves x unchanged", x, host(tx));
+        ActivationPaths.hostMapDerivative(backend, f, tx, tx);
+        Approx.assertClose("hostMapDerivative " + f + " in place", Reference.map(f, x, true), host(tx),
+                tol.functionRel(), tol.functionAbs());
     }
 
     @ParameterizedTest(name = "{0} {1}")

@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ntk4j.backend.Activation;
+import org.ntk4j.backend.ActivationPaths;
 import org.ntk4j.backend.spi.ActivationDuals;
 import org.ntk4j.tensor.DType;
 import org.ntk4j.tensor.Tensor;
@@ -37,6 +38,29 @@ public abstract class DualConformance extends ConformanceGroup {
     static final double STANDARD_ERRORS = 5;
 
     /** Row scales for the closed forms: variances from about 0.003 to 30. */
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("dtypesAndActivations")
+    @DisplayName("the generic path ActivationPaths.hostDualMap matches the host reference ActivationDuals on this backend's tensors")
+    void genericPath(DType dtype, Activation f) {
+        HostMatrix[] c = covariances(dtype, 53, DualReference.hasClosedForm(f) ? WIDE : MODERATE);
+        HostMatrix[] expected = {HostMatrix.zeros(5, 4), HostMatrix.zeros(5, 4)};
+        double[] pair = new double[2];
+        for (int i = 0; i < 5; i++) {
+            for (int j = 0; j < 4; j++) {
+                ActivationDuals.dual(f, c[1].get(i, 0), c[2].get(j, 0), c[0].get(i, j), pair);
+                expected[0].set(i, j, pair[0]);
+                expected[1].set(i, j, pair[1]);
+            }
+        }
+        Tensor k = tensor(c[0], dtype);
+        Tensor outK = tensor(filled(5, 4, Double.NaN), dtype);
+        Tensor outKdot = tensor(filled(5, 4, Double.NaN), dtype);
+        ActivationPaths.hostDualMap(backend, f, k, tensor(c[1], dtype), tensor(c[2], dtype), outK, outKdot);
+        Approx.assertExact("hostDualMap leaves k12 unchanged", c[0], host(k));
+        compare("hostDualMap " + f + " vs ActivationDuals", f, c, expected,
+                new HostMatrix[] {host(outK), host(outKdot)}, Tolerance.of(dtype));
+    }
+
     private static final double[] WIDE = {0.3, 1, 2.5, 0.05, 4};
     /**
      * Row scales for the quadrature kinds: variances up to about 1.5, where a backend's own rule must agree with
@@ -110,7 +134,8 @@ public abstract class DualConformance extends ConformanceGroup {
         double norm = Math.sqrt(c[1].data()[row] * c[2].data()[col]);
         double b = tol.dualRel() * Math.abs(ref) + tol.dualAbs();
         if (norm > 0 && 1 - Math.abs(c[0].data()[i] / norm) < 1e-6) {
-            b += Math.sqrt(8 * tol.unitRoundoff()) * (1 + f.alpha() * f.alpha()) * (kdot ? 1 : norm);
+            double alpha = f instanceof Activation.Builtin builtin ? builtin.alpha() : 0;
+            b += Math.sqrt(8 * tol.unitRoundoff()) * (1 + alpha * alpha) * (kdot ? 1 : norm);
         }
         return b;
     }

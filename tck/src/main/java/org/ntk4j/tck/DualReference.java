@@ -30,7 +30,10 @@ public final class DualReference {
      * @return whether {@link #closedForm} covers it
      */
     public static boolean hasClosedForm(Activation f) {
-        switch (f.kind()) {
+        if (!(f instanceof Activation.Builtin b)) {
+            return false;
+        }
+        switch (b.kind()) {
             case IDENTITY:
             case RELU:
             case LEAKY_RELU:
@@ -49,13 +52,16 @@ public final class DualReference {
      * @return {E[φ(u)φ(v)], E[φ'(u)φ'(v)]}
      */
     public static double[] closedForm(Activation f, double q1, double q2, double k) {
-        switch (f.kind()) {
+        if (!(f instanceof Activation.Builtin b)) {
+            throw new IllegalArgumentException("no closed form for " + f.name());
+        }
+        switch (b.kind()) {
             case IDENTITY:
                 return new double[] {k, 1};
             case RELU:
                 return new double[] {reluK(q1, q2, k), reluKdot(q1, q2, k)};
             case LEAKY_RELU: {
-                double a = f.alpha();
+                double a = b.alpha();
                 return new double[] {
                     (1 + a * a) * reluK(q1, q2, k) - 2 * a * reluK(q1, q2, -k),
                     (1 + a * a) * reluKdot(q1, q2, k) + 2 * a * reluKdot(q1, q2, -k)};

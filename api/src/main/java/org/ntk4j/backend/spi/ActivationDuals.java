@@ -1,5 +1,6 @@
 package org.ntk4j.backend.spi;
 
+import java.util.Optional;
 import org.ntk4j.backend.Activation;
 
 /**
@@ -7,7 +8,8 @@ import org.ntk4j.backend.Activation;
  * and covariance k, the expectations E[φ(u)φ(v)] and E[φ'(u)φ'(v)].
  *
  * <p>IDENTITY, RELU, LEAKY_RELU and ERF have closed forms (Cho &amp; Saul 2009; Williams 1997; the
- * ABReLU form of neural-tangents for the leaky ReLU). TANH, GELU, SIGMOID and SOFTPLUS use a tensor-product
+ * ABReLU form of neural-tangents for the leaky ReLU), and so does any activation with a
+ * {@linkplain Activation#dual() dual}. TANH, GELU, SIGMOID, SOFTPLUS and the other activations use a tensor-product
  * trapezoidal rule on the Cholesky factor of the covariance, its step chosen from the variances (see
  * {@link #quadrature(Activation, double, double, double, double[])}): below 1e-11 absolute error for any
  * variance up to {@value #MAX_POINTS_VARIANCE}, and exactly symmetric in (u, v).
@@ -57,10 +59,15 @@ public final class ActivationDuals {
 
     /**
      * @param f the activation
-     * @return whether {@link #closedForm} handles it
+     * @return whether {@link #closedForm} handles it: a built-in with a closed form, or an activation with a
+     *     {@linkplain Activation#dual() dual}
      */
     public static boolean hasClosedForm(Activation f) {
-        switch (f.kind()) {
+        return f instanceof Activation.Builtin b ? builtinClosedForm(b.kind()) : f.dual().isPresent();
+    }
+
+    private static boolean builtinClosedForm(Activation.Kind kind) {
+        switch (kind) {
             case IDENTITY:
             case RELU:
             case LEAKY_RELU:
@@ -81,15 +88,24 @@ public final class ActivationDuals {
      * @param out a length-2 array, modified: {E[φ(u)φ(v)], E[φ'(u)φ'(v)]}
      */
     public static void dual(Activation f, double q1, double q2, double k, double[] out) {
-        if (hasClosedForm(f)) {
-            closedForm(f, q1, q2, k, out);
+        if (f instanceof Activation.Builtin b) {
+            if (builtinClosedForm(b.kind())) {
+                closedForm(f, q1, q2, k, out);
+            } else {
+                quadrature(f, q1, q2, k, out);
+            }
+            return;
+        }
+        Optional<Activation.Dual> d = f.dual();
+        if (d.isPresent()) {
+            d.get().evaluate(q1, q2, k, out);
         } else {
             quadrature(f, q1, q2, k, out);
         }
     }
 
     /**
-     * @param f IDENTITY, RELU, LEAKY_RELU or ERF
+     * @param f IDENTITY, RELU, LEAKY_RELU, ERF, or an activation with a {@linkplain Activation#dual() dual}
      * @param q1 Var u, ≥ 0
      * @param q2 Var v, ≥ 0
      * @param k Cov(u, v)
@@ -97,7 +113,12 @@ public final class ActivationDuals {
      * @throws IllegalArgumentException for an activation without a closed form
      */
     public static void closedForm(Activation f, double q1, double q2, double k, double[] out) {
-        switch (f.kind()) {
+        if (!(f instanceof Activation.Builtin b)) {
+            f.dual().orElseThrow(() -> new IllegalArgumentException("no closed-form dual for " + f.name()))
+                    .evaluate(q1, q2, k, out);
+            return;
+        }
+        switch (b.kind()) {
             case IDENTITY:
                 out[0] = k;
                 out[1] = 1;
@@ -106,7 +127,7 @@ public final class ActivationDuals {
                 abRelu(0, 1, q1, q2, k, out);
                 return;
             case LEAKY_RELU:
-                abRelu(f.alpha(), 1, q1, q2, k, out);
+                abRelu(b.alpha(), 1, q1, q2, k, out);
                 return;
             case ERF: {
                 double d1 = 1 + 2 * q1;

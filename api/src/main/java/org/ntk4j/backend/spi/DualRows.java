@@ -15,6 +15,15 @@ public final class DualRows {
     private DualRows() {
     }
 
+    /** @return the leaky ReLU's slope (0 for RELU), or NaN when f is neither: the rows' one-arccos fast path */
+    private static double reluSlope(Activation f) {
+        if (f instanceof Activation.Builtin b && (b.kind() == Activation.Kind.RELU
+                || b.kind() == Activation.Kind.LEAKY_RELU)) {
+            return b.alpha();
+        }
+        return Double.NaN;
+    }
+
     /**
      * outK[oK + j] ← E[φ(u)φ(v)] and outKdot[oD + j] ← E[φ'(u)φ'(v)] for j &lt; n, with Var u = q1, Var v = q2[j],
      * Cov(u, v) = k[oIn + j].
@@ -32,30 +41,24 @@ public final class DualRows {
      */
     public static void dual(Activation f, double q1, double[] q2, double[] k, int oIn, double[] outK, int oK,
                             double[] outKdot, int oD, int n) {
-        switch (f.kind()) {
-            case RELU:
-            case LEAKY_RELU: {
-                double a = f.kind() == Activation.Kind.RELU ? 0 : f.alpha();
-                double ab = a;
-                double d = (1 - a) * (1 - a);
-                for (int j = 0; j < n; j++) {
-                    double kk = k[oIn + j];
-                    double norm = Math.sqrt(q1 * q2[j]);
-                    double c = ActivationDuals.cosine(kk, norm);
-                    double theta = Acos.acos(c);
-                    outK[oK + j] = ab * kk + d * ActivationDuals.arcCosine1(norm, c, theta);
-                    outKdot[oD + j] = ab + d * ActivationDuals.arcCosine0(theta);
-                }
-                return;
+        double a = reluSlope(f);
+        if (!Double.isNaN(a)) {
+            double d = (1 - a) * (1 - a);
+            for (int j = 0; j < n; j++) {
+                double kk = k[oIn + j];
+                double norm = Math.sqrt(q1 * q2[j]);
+                double c = ActivationDuals.cosine(kk, norm);
+                double theta = Acos.acos(c);
+                outK[oK + j] = a * kk + d * ActivationDuals.arcCosine1(norm, c, theta);
+                outKdot[oD + j] = a + d * ActivationDuals.arcCosine0(theta);
             }
-            default: {
-                double[] pair = new double[2];
-                for (int j = 0; j < n; j++) {
-                    ActivationDuals.dual(f, q1, q2[j], k[oIn + j], pair);
-                    outK[oK + j] = pair[0];
-                    outKdot[oD + j] = pair[1];
-                }
-            }
+            return;
+        }
+        double[] pair = new double[2];
+        for (int j = 0; j < n; j++) {
+            ActivationDuals.dual(f, q1, q2[j], k[oIn + j], pair);
+            outK[oK + j] = pair[0];
+            outKdot[oD + j] = pair[1];
         }
     }
 
@@ -77,32 +80,26 @@ public final class DualRows {
      */
     public static void layer(Activation f, double q1, double[] q2, double[] sigma, int oS, double[] theta, int oT,
                              int n, double w, double b) {
-        switch (f.kind()) {
-            case RELU:
-            case LEAKY_RELU: {
-                double a = f.kind() == Activation.Kind.RELU ? 0 : f.alpha();
-                double ab = a;
-                double d = (1 - a) * (1 - a);
-                for (int j = 0; j < n; j++) {
-                    double kk = sigma[oS + j];
-                    double norm = Math.sqrt(q1 * q2[j]);
-                    double c = ActivationDuals.cosine(kk, norm);
-                    double theta0 = Acos.acos(c);
-                    double s = w * (ab * kk + d * ActivationDuals.arcCosine1(norm, c, theta0)) + b;
-                    sigma[oS + j] = s;
-                    theta[oT + j] = s + w * (theta[oT + j] * (ab + d * ActivationDuals.arcCosine0(theta0)));
-                }
-                return;
+        double a = reluSlope(f);
+        if (!Double.isNaN(a)) {
+            double d = (1 - a) * (1 - a);
+            for (int j = 0; j < n; j++) {
+                double kk = sigma[oS + j];
+                double norm = Math.sqrt(q1 * q2[j]);
+                double c = ActivationDuals.cosine(kk, norm);
+                double theta0 = Acos.acos(c);
+                double s = w * (a * kk + d * ActivationDuals.arcCosine1(norm, c, theta0)) + b;
+                sigma[oS + j] = s;
+                theta[oT + j] = s + w * (theta[oT + j] * (a + d * ActivationDuals.arcCosine0(theta0)));
             }
-            default: {
-                double[] pair = new double[2];
-                for (int j = 0; j < n; j++) {
-                    ActivationDuals.dual(f, q1, q2[j], sigma[oS + j], pair);
-                    double s = w * pair[0] + b;
-                    sigma[oS + j] = s;
-                    theta[oT + j] = s + w * (theta[oT + j] * pair[1]);
-                }
-            }
+            return;
+        }
+        double[] pair = new double[2];
+        for (int j = 0; j < n; j++) {
+            ActivationDuals.dual(f, q1, q2[j], sigma[oS + j], pair);
+            double s = w * pair[0] + b;
+            sigma[oS + j] = s;
+            theta[oT + j] = s + w * (theta[oT + j] * pair[1]);
         }
     }
 }

@@ -3,6 +3,7 @@ package org.ntk4j.nn.layers;
 import java.util.List;
 import java.util.Objects;
 import org.ntk4j.backend.Activation;
+import org.ntk4j.backend.ActivationPaths;
 import org.ntk4j.backend.Backend;
 import org.ntk4j.tensor.Tensor;
 
@@ -39,9 +40,9 @@ public final class ActivationLayer implements Layer {
     @Override
     public LayerTrace forward(Backend be, List<Tensor> params, Tensor x, Shape input) {
         Tensor y = be.zeros(x.rows(), x.cols(), x.dtype());
-        be.map(activation, x, y);
+        ActivationPaths.map(be, activation, x, y);
         Tensor d = be.zeros(x.rows(), x.cols(), x.dtype());
-        be.mapDerivative(activation, x, d);
+        ActivationPaths.mapDerivative(be, activation, x, d);
         return new LeafTrace(be) {
             private final Tensor out = own(y);
             private final Tensor slope = own(d);
@@ -68,6 +69,6 @@ public final class ActivationLayer implements Layer {
 
     @Override
     public String toString() {
-        return activation.toString();
+        return activation.name();
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.ntk4j.backend.Activation;
+import org.ntk4j.backend.ActivationPaths;
 import org.ntk4j.backend.Backend;
 import org.ntk4j.backend.spi.ActivationDuals;
 import org.ntk4j.nn.layers.KernelValue.Layout;
@@ -102,9 +103,7 @@ final class KernelMaps {
         kk[1].close();
         double[] s1 = dualSide(f, in.side1, q1, in.n1, p, in.layout);
         double[] s2 = in.side2 == in.side1 && in.n1 == in.n2 ? s1 : dualSide(f, in.side2, q2, in.n2, p, in.layout);
-        boolean odd = f.kind() == Activation.Kind.IDENTITY || f.kind() == Activation.Kind.ERF
-                || f.kind() == Activation.Kind.TANH;
-        return in.with(in.shape, in.layout, kk[0], theta, s1, s2, in.centred && odd, in.mixes);
+        return in.with(in.shape, in.layout, kk[0], theta, s1, s2, in.centred && f.odd(), in.mixes);
     }
 
     /** One {@code dualMap} call: {E[φφ], E[φ'φ']} as new tensors. */
@@ -113,7 +112,7 @@ final class KernelMaps {
         Tensor k2 = be.zeros(k.rows(), k.cols(), dt);
         Tensor kd = be.zeros(k.rows(), k.cols(), dt);
         try (Tensor t1 = be.fromHost(q1, k.rows(), 1, dt); Tensor t2 = be.fromHost(q2, k.cols(), 1, dt)) {
-            be.dualMap(f, k, t1, t2, k2, kd);
+            ActivationPaths.dualMap(be, f, k, t1, t2, k2, kd);
         }
         return new Tensor[] {k2, kd};
     }

@@ -1,6 +1,7 @@
 package org.ntk4j.nn.layers;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,7 +28,9 @@ import org.ntk4j.nn.Parameterization;
  *   <li>{@code gap} (also {@code globalavgpool}), {@code flatten}, {@code layernorm};</li>
  *   <li>{@code residual(spec)}: x + spec(x), e.g. {@code residual(conv(16,3x3)-relu)};</li>
  *   <li>every activation: {@code relu}, {@code erf}, {@code tanh}, {@code gelu}, {@code sigmoid},
- *       {@code softplus}, {@code identity}, {@code leaky_relu} or {@code leaky_relu(0.2)}.</li>
+ *       {@code softplus}, {@code identity}, {@code leaky_relu} or {@code leaky_relu(0.2)}, and the
+ *       {@linkplain Activation#name() names} of the activations given to
+ *       {@link #parse(String, Defaults, Collection)}.</li>
  * </ul>
  *
  * <p>JSON: {@code {"layers": [{"type": "conv", "out": 32, "kernel": "3x3", "stride": 2, "padding": "valid"},
@@ -66,11 +69,13 @@ public final class ModelSpec {
     private final String text;
     private final List<Node> nodes;
     private final Defaults defaults;
+    private final List<Activation> activations;
 
-    private ModelSpec(String text, List<Node> nodes, Defaults defaults) {
+    private ModelSpec(String text, List<Node> nodes, Defaults defaults, Collection<? extends Activation> activations) {
         this.text = text;
         this.nodes = nodes;
         this.defaults = defaults;
+        this.activations = List.copyOf(activations);
         root(1); // every argument is checked now, with its position
     }
 
@@ -81,13 +86,25 @@ public final class ModelSpec {
      * @throws ModelSpecException naming the token and its position
      */
     public static ModelSpec parse(String text, Defaults defaults) {
+        return parse(text, defaults, List.of());
+    }
+
+    /**
+     * @param text the one-line spec
+     * @param defaults the settings of dense and conv layers that do not set their own
+     * @param activations activations beyond the built-ins that the spec may name, by {@link Activation#name()}
+     *     (not modified)
+     * @return the spec
+     * @throws ModelSpecException naming the token and its position
+     */
+    public static ModelSpec parse(String text, Defaults defaults, Collection<? extends Activation> activations) {
         Parser p = new Parser(text);
         List<Node> nodes = p.sequence(false);
         p.skipSpaces();
         if (p.pos < text.length()) {
             throw p.error("expected '-' between layers", String.valueOf(text.charAt(p.pos)), p.pos);
         }
-        return new ModelSpec(text.trim(), nodes, defaults);
+        return new ModelSpec(text.trim(), nodes, defaults, activations);
     }
 
     /**
@@ -98,11 +115,24 @@ public final class ModelSpec {
      * @throws ModelSpecException naming the layer path and the key
      */
     public static ModelSpec fromJson(Object json, String source, Defaults defaults) {
+        return fromJson(json, source, defaults, List.of());
+    }
+
+    /**
+     * @param json a parsed JSON value (see {@link org.ntk4j.io.Json}): an object with {@code layers}, or an array
+     * @param source the file's name, for the description and messages
+     * @param defaults the settings of dense and conv layers that do not set their own
+     * @param activations activations beyond the built-ins that the layers may name as their type (not modified)
+     * @return the spec
+     * @throws ModelSpecException naming the layer path and the key
+     */
+    public static ModelSpec fromJson(Object json, String source, Defaults defaults,
+                                     Collection<? extends Activation> activations) {
         Object layers = json instanceof Map<?, ?> m ? m.get("layers") : json;
         if (!(layers instanceof List<?> list)) {
             throw new ModelSpecException(source + ": expected {\"layers\": [...]} or an array of layers");
         }
-        return new ModelSpec(source, jsonNodes(list, source + ": layers"), defaults);
+        return new ModelSpec(source, jsonNodes(list, source + ": layers"), defaults, activations);
     }
 
     private static List<Node> jsonNodes(List<?> list, String path) {
@@ -237,9 +267,12 @@ public final class ModelSpec {
                 allow(n, 1, "slope");
                 String slope = arg(n, 0, "slope");
                 try {
-                    return new ActivationLayer(Activation.parse(slope == null ? n.name : n.name + ":" + slope));
+                    return new ActivationLayer(Activation.parse(slope == null ? n.name : n.name + ":" + slope,
+                            activations));
                 } catch (IllegalArgumentException e) {
-                    throw new ModelSpecException("unknown layer '" + n.name + "' at " + n.where + "; known: " + KNOWN);
+                    StringBuilder known = new StringBuilder(KNOWN);
+                    activations.forEach(f -> known.append(", ").append(f.name()));
+                    throw new ModelSpecException("unknown layer '" + n.name + "' at " + n.where + "; known: " + known);
                 }
             }
         }

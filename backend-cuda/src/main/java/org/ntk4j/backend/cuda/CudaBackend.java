@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import jcuda.driver.CUdeviceptr;
 import org.ntk4j.backend.Activation;
+import org.ntk4j.backend.ActivationPaths;
 import org.ntk4j.backend.Backend;
 import org.ntk4j.backend.SymmetricEigen;
 import org.ntk4j.backend.WindowGeometry;
@@ -465,28 +466,50 @@ public final class CudaBackend implements Backend {
         return s;
     }
 
+    /**
+     * {@inheritDoc} The built-ins, which have kernels ({@code ACT_*} in {@code common.cuh}); called with any other
+     * activation, {@link #map}, {@link #mapDerivative}, {@link #dualMap} and {@link #dualLayer} take the generic
+     * path on the host ({@link ActivationPaths}).
+     */
+    @Override
+    public boolean accelerates(Activation f) {
+        return f instanceof Activation.Builtin;
+    }
+
     @Override
     public void map(Activation f, Tensor x, Tensor out) {
+        if (!(f instanceof Activation.Builtin b)) {
+            ActivationPaths.hostMap(this, f, x, out);
+            return;
+        }
         CudaTensor tx = own(x);
         CudaTensor to = own(out);
         DType dtype = Checks.requireSameDType("map", x, out);
         Checks.requireSameShape("map", x, out);
-        cuda.launch(Kernel.MAP, dtype, blocks(out.size()), 1, THREADS, 1, out.size(), activationCode(f.kind()),
-                f.alpha(), tx.pointer(), to.pointer());
+        cuda.launch(Kernel.MAP, dtype, blocks(out.size()), 1, THREADS, 1, out.size(), activationCode(b.kind()),
+                b.alpha(), tx.pointer(), to.pointer());
     }
 
     @Override
     public void mapDerivative(Activation f, Tensor x, Tensor out) {
+        if (!(f instanceof Activation.Builtin b)) {
+            ActivationPaths.hostMapDerivative(this, f, x, out);
+            return;
+        }
         CudaTensor tx = own(x);
         CudaTensor to = own(out);
         DType dtype = Checks.requireSameDType("mapDerivative", x, out);
         Checks.requireSameShape("mapDerivative", x, out);
         cuda.launch(Kernel.MAP_DERIVATIVE, dtype, blocks(out.size()), 1, THREADS, 1, out.size(),
-                activationCode(f.kind()), f.alpha(), tx.pointer(), to.pointer());
+                activationCode(b.kind()), b.alpha(), tx.pointer(), to.pointer());
     }
 
     @Override
     public void dualMap(Activation f, Tensor k12, Tensor q1, Tensor q2, Tensor outK, Tensor outKdot) {
+        if (!(f instanceof Activation.Builtin b)) {
+            ActivationPaths.hostDualMap(this, f, k12, q1, q2, outK, outKdot);
+            return;
+        }
         CudaTensor tk = own(k12);
         CudaTensor t1 = own(q1);
         CudaTensor t2 = own(q2);
@@ -500,7 +523,7 @@ public final class CudaBackend implements Backend {
         requireDistinct("dualMap", outK, outKdot, k12, q1, q2);
         requireDistinct("dualMap", outKdot, k12, q1, q2);
         cuda.launch(Kernel.DUAL, dtype, blocks(k12.size()), 1, THREADS, 1, k12.rows(), k12.cols(),
-                activationCode(f.kind()), f.alpha(), tk.pointer(), t1.pointer(), t2.pointer(), ok.pointer(),
+                activationCode(b.kind()), b.alpha(), tk.pointer(), t1.pointer(), t2.pointer(), ok.pointer(),
                 okd.pointer());
     }
 

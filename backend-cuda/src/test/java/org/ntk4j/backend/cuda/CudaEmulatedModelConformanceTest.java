@@ -6,10 +6,12 @@ import org.ntk4j.backend.Backend;
 import org.ntk4j.tck.model.GenericNtkConformance;
 import org.ntk4j.tck.model.LayerForwardConformance;
 import org.ntk4j.tck.model.LayerGradientConformance;
+import org.ntk4j.tck.model.UserActivationConformance;
 
 /**
  * The model conformance kit on the CUDA backend with its kernels run on the CPU by {@link EmulatedDevice}: layer
- * forward passes, gradients and Jacobian rows, and the generic eNTK. The objective and training groups (many
+ * forward passes, gradients and Jacobian rows, the generic eNTK, and user activations (on the generic host path).
+ * The objective and training groups (many
  * optimizer steps and whole training runs) are left to ejml, nd4j and the GPU run
  * ({@code CudaDeviceModelConformanceTest}): through the emulator's pipe, one launch at a time, they take over ten
  * minutes. Skipped where g++ is missing.
@@ -29,6 +31,12 @@ class CudaEmulatedModelConformanceTest {
 
     @Nested
     class Kernel extends GenericNtkConformance {
+        @Override protected Backend createBackend() { return CudaEmulatedConformanceTest.emulated(); }
+    }
+
+    /** User activations, which the CUDA backend does not accelerate: the generic host path. */
+    @Nested
+    class UserActivations extends UserActivationConformance {
         @Override protected Backend createBackend() { return CudaEmulatedConformanceTest.emulated(); }
     }
 

@@ -313,6 +313,12 @@ public final class EjmlBackend implements Backend {
         return s;
     }
 
+    /** {@inheritDoc} Any: every activation is evaluated from {@link Activation#apply} on this backend's own arrays. */
+    @Override
+    public boolean accelerates(Activation f) {
+        return true;
+    }
+
     @Override
     public void map(Activation f, Tensor x, Tensor out) {
         double[] dx = own(x).data();

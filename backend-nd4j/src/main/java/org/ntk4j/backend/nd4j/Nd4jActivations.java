@@ -15,7 +15,8 @@ import org.ntk4j.backend.Activation;
  * Activations, their derivatives and their infinite-width duals on ND4J arrays. The piecewise-linear
  * activations, tanh and the logistic sigmoid run as native ND4J ops; the others (erf, GELU, softplus and
  * some derivatives) have no ND4J op that matches {@link Activation}'s reference formulas, so they are
- * evaluated from those formulas on the host, in parallel for large arrays. The duals are in {@link Nd4jDuals}.
+ * evaluated from those formulas on the host, in parallel for large arrays, as is every activation that is not a
+ * built-in. The duals are in {@link Nd4jDuals}.
  */
 final class Nd4jActivations {
 
@@ -32,7 +33,11 @@ final class Nd4jActivations {
      * @param out same shape and type, modified
      */
     static void apply(Activation f, INDArray x, INDArray out) {
-        switch (f.kind()) {
+        if (!(f instanceof Activation.Builtin b)) {
+            onHost(x, out, f::apply);
+            return;
+        }
+        switch (b.kind()) {
             case IDENTITY:
                 if (x != out) {
                     Nd4jNative.copy(x, out);
@@ -46,7 +51,7 @@ final class Nd4jActivations {
                 }
                 break;
             case LEAKY_RELU:
-                Nd4j.exec(new LeakyReLU(x, out, f.alpha()));
+                Nd4j.exec(new LeakyReLU(x, out, b.alpha()));
                 break;
             case TANH:
                 Nd4j.exec(new Tanh(x, out));
@@ -67,7 +72,11 @@ final class Nd4jActivations {
      * @param out same shape and type, modified
      */
     static void derivative(Activation f, INDArray x, INDArray out) {
-        switch (f.kind()) {
+        if (!(f instanceof Activation.Builtin b)) {
+            onHost(x, out, f::derivative);
+            return;
+        }
+        switch (b.kind()) {
             case IDENTITY:
                 out.assign(1.0);
                 break;
@@ -81,7 +90,7 @@ final class Nd4jActivations {
             case LEAKY_RELU:
                 // step(x) ∈ {0, 1} → (1 − α)·step + α ∈ {α, 1}
                 Nd4j.exec(new Step(x, out, 0.0));
-                Nd4jBackend.affine(1 - f.alpha(), out, f.alpha(), out);
+                Nd4jBackend.affine(1 - b.alpha(), out, b.alpha(), out);
                 break;
             case TANH:
                 Nd4j.exec(new Tanh(x, out));

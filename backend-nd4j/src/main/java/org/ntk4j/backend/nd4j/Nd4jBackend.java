@@ -313,6 +313,16 @@ public final class Nd4jBackend implements Backend {
         return Nd4jNative.dot(ma, mb);
     }
 
+    /**
+     * {@inheritDoc} Any: the built-ins with an ND4J op run as that op, and every other activation is evaluated from
+     * {@link Activation#apply} and {@link Activation#derivative} in this backend's own buffers ({@link Nd4jActivations},
+     * {@link Nd4jDuals}).
+     */
+    @Override
+    public boolean accelerates(Activation f) {
+        return true;
+    }
+
     @Override
     public void map(Activation f, Tensor x, Tensor out) {
         INDArray mx = arr(x);

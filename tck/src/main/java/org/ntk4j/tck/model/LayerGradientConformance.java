@@ -56,7 +56,7 @@ public abstract class LayerGradientConformance extends ModelConformanceGroup {
         out.add(Arguments.of(Model.of(Shape.vector(7), Layers.layerNorm())));
         out.add(Arguments.of(Model.of(Shape.image(2, 2, 3), Layers.layerNorm())));
         for (Activation.Kind k : Activation.Kind.values()) {
-            Activation f = k == Activation.Kind.LEAKY_RELU ? Activation.leakyRelu(0.2) : new Activation(k, 0);
+            Activation f = k == Activation.Kind.LEAKY_RELU ? Activation.leakyRelu(0.2) : new Activation.Builtin(k, 0);
             out.add(Arguments.of(Model.of(Shape.vector(6), Layers.activation(f))));
         }
         out.add(Arguments.of(Model.of(v5, Layers.residual(Layers.dense(5), Layers.activation(Activation.TANH),

@@ -39,8 +39,8 @@ import org.ntk4j.train.TrainingResult;
 
 /**
  * The training loop on layered models: a small CNN on the 8×8 digits learns with a gradient optimizer and with
- * proximal-ntk, a checkpoint resumes bit for bit, a checkpoint of another network is refused, and a dense chain
- * trained as a layered model follows the MLP path's trajectory.
+ * proximal-ntk, a checkpoint resumes bit for bit, a checkpoint of another network is refused, a dense chain
+ * trained as a layered model follows the MLP path's trajectory, and models with user-defined activations learn.
  */
 public abstract class LayerTrainingConformance extends ModelConformanceGroup {
 
@@ -134,6 +134,27 @@ public abstract class LayerTrainingConformance extends ModelConformanceGroup {
         for (int i = 0; i < 5; i++) {
             assertEquals(a.get(i).damping(), b.get(i).damping(), 0, "the same accepted and rejected steps");
             assertEquals(a.get(i).batchLoss(), b.get(i).batchLoss(), 1e-10 * a.get(i).batchLoss());
+        }
+    }
+
+    @Test
+    @DisplayName("user activations: a layered swish model (Adam) and a sine MLP (proximal-ntk) learn the 8×8 digits")
+    void userActivationsLearn() {
+        TrainingConfig base = TrainingConfig.defaults().withBatchSize(32).withTargetAccuracy(Double.NaN)
+                .withEvalEvery(10).withSeeds(3, 4).withMaxIterations(30);
+        LayerArchitecture layered = new LayerArchitecture("swish", o -> Layers.serial(Layers.flatten(),
+                Layers.dense(32), Layers.activation(UserActivationConformance.SWISH), Layers.dense(o)));
+        MlpArchitecture mlp = new MlpArchitecture(new int[] {32}, UserActivationConformance.SINE, Parameterization.NTK,
+                1.0, 0.1);
+        List<TrainingConfig> configs = List.of(base.withModel(layered).withOptimizer(Adam.withLearningRate(0.03)),
+                base.withModel(mlp).withOptimizer(ProximalNtk.defaults()));
+        for (TrainingConfig c : configs) {
+            List<IterationEvent> events = new ArrayList<>();
+            TrainingResult r = trainer(c, events).train(split);
+            String what = c.model() + ": ";
+            assertTrue(r.testAccuracy() > 0.5, what + "test accuracy " + r.testAccuracy() + " (chance 0.1)");
+            assertTrue(events.get(29).trainLoss() < 0.7 * events.get(0).batchLoss(), what + "training loss "
+                    + events.get(0).batchLoss() + " → " + events.get(29).trainLoss());
         }
     }
 }

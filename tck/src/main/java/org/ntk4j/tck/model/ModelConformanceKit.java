@@ -71,6 +71,15 @@ public abstract class ModelConformanceKit {
     }
 
     @Nested
+    @DisplayName("user activations: one class each, in training, the empirical NTK and the analytic kernels")
+    class UserActivations extends UserActivationConformance {
+        @Override
+        protected Backend createBackend() {
+            return ModelConformanceKit.this.createBackend();
+        }
+    }
+
+    @Nested
     @DisplayName("training: layered models learn, checkpoints resume, dense chains follow the MLP path")
     class Training extends LayerTrainingConformance {
         @Override

@@ -3,6 +3,7 @@ package org.ntk4j.backend.ejml.layers;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.ntk4j.backend.Activation;
 import org.ntk4j.backend.Backend;
 import org.ntk4j.tck.model.LayerTesting;
+import org.ntk4j.tck.model.UserActivationConformance;
 import org.ntk4j.backend.ejml.nn.TestBackends;
 import org.ntk4j.io.Json;
 import org.ntk4j.nn.Parameterization;
@@ -95,6 +97,27 @@ class ModelSpecTest {
                 Layers.dense(4, Parameterization.NTK, 0.5, 0.2, true), Layers.activation(Activation.TANH),
                 Layers.dense(2, Parameterization.NTK, 1.4, 0.2, true));
         assertSameModel(want, got);
+    }
+
+    @Test
+    @DisplayName("a spec and a JSON model name a user activation they are given; without it, an unknown layer in one line")
+    void userActivation() throws Exception {
+        Activation swish = new UserActivationConformance.Swish();
+        Shape in = Shape.vector(3);
+        Model want = Model.of(in, Layers.dense(4, Parameterization.NTK, 1.4, 0.2, true), Layers.activation(swish),
+                Layers.dense(2, Parameterization.NTK, 1.4, 0.2, true));
+        assertSameModel(want, new Model(in, ModelSpec.parse("dense(4)-SWISH-dense", D, List.of(swish)).root(2)));
+        Object json = Json.parse("[{\"type\": \"dense\", \"out\": 4}, {\"type\": \"swish\"}, {\"type\": \"dense\"}]",
+                "s.json");
+        assertSameModel(want, new Model(in, ModelSpec.fromJson(json, "s.json", D, List.of(swish)).root(2)));
+        assertEquals("dense(4)-swish-dense", ModelSpec.parse("dense(4)-swish-dense", D, List.of(swish)).toString());
+        ModelSpecException e = assertThrows(ModelSpecException.class, () -> ModelSpec.parse("dense(4)-swish-dense", D));
+        assertEquals("unknown layer 'swish' at position 10; known: dense, conv, avgpool, gap, flatten, layernorm,"
+                + " residual, and the activations relu, erf, tanh, gelu, sigmoid, softplus, identity, leaky_relu",
+                e.getMessage());
+        e = assertThrows(ModelSpecException.class, () -> ModelSpec.parse("dense(4)-swsh-dense", D, List.of(swish)));
+        assertTrue(e.getMessage().startsWith("unknown layer 'swsh' at position 10;") && e.getMessage().endsWith(
+                "leaky_relu, swish"), e.getMessage());
     }
 
     @Test
