@@ -102,9 +102,13 @@ final class KernelMaps {
         kk[1].close();
         double[] s1 = dualSide(f, in.side1, q1, in.n1, p, in.layout);
         double[] s2 = in.side2 == in.side1 && in.n1 == in.n2 ? s1 : dualSide(f, in.side2, q2, in.n2, p, in.layout);
-        boolean odd = f.kind() == Activation.Kind.IDENTITY || f.kind() == Activation.Kind.ERF
+        return in.with(in.shape, in.layout, kk[0], theta, s1, s2, in.centred && isOdd(f), in.mixes);
+    }
+
+    /** @return whether φ is odd, so that it keeps centred features centred */
+    static boolean isOdd(Activation f) {
+        return f.kind() == Activation.Kind.IDENTITY || f.kind() == Activation.Kind.ERF
                 || f.kind() == Activation.Kind.TANH;
-        return in.with(in.shape, in.layout, kk[0], theta, s1, s2, in.centred && odd, in.mixes);
     }
 
     /** One {@code dualMap} call: {E[φφ], E[φ'φ']} as new tensors. */

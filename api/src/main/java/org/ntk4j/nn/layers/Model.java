@@ -21,6 +21,8 @@ public final class Model {
     private final Layer root;
     private final Shape output;
     private final List<ParamSpec> parameters;
+    /** The pair-by-pair plan of the kernel's spatial part, or {@code null} for the layer-by-layer maps. */
+    private final PairKernels pairs;
 
     /**
      * @param input the shape of one input sample
@@ -32,6 +34,7 @@ public final class Model {
         this.root = Objects.requireNonNull(root, "root");
         this.output = root.outputShape(input);
         this.parameters = List.copyOf(root.parameters(input));
+        this.pairs = PairKernels.plan(input, root);
     }
 
     /**
@@ -152,7 +155,21 @@ public final class Model {
         if (!input.isImage()) {
             return KernelValue.Layout.VECTOR;
         }
+        if (pairs != null) {
+            return pairs.layout();
+        }
         return root.kernelNeedsFullSpatial() ? KernelValue.Layout.FULL : KernelValue.Layout.DIAGONAL;
+    }
+
+    /**
+     * @return R, the most position pairs the kernel keeps per pair of samples: 1 for vectors, P or P² of the input
+     *         for the layer-by-layer maps, and of the pooled input when leading average pools act on the pixels
+     */
+    public long kernelPositionPairs() {
+        if (pairs != null) {
+            return pairs.positionPairs();
+        }
+        return KernelValue.rowsOf(input, kernelLayout());
     }
 
     /**
@@ -165,6 +182,9 @@ public final class Model {
      * @return the estimate in bytes
      */
     public long kernelBytes(int n1, int n2) {
+        if (pairs != null) {
+            return pairs.bytes(n1, n2);
+        }
         long r = KernelValue.rowsOf(input, kernelLayout());
         return 8L * (KERNEL_LIVE_TENSORS * r * n1 * n2 + 2 * r * (n1 + (long) n2));
     }
@@ -182,6 +202,10 @@ public final class Model {
      * @return a new value of the model's output shape; the caller closes it
      */
     public KernelValue kernel(Backend backend, Tensor x1, Tensor x2) {
+        if (pairs != null) {
+            KernelValue.requireInputs(x1, x2, input);
+            return pairs.kernel(backend, x1, x2);
+        }
         try (KernelValue in = KernelValue.inputs(backend, x1, x2, input, kernelLayout())) {
             return root.kernel(in);
         }
