@@ -149,7 +149,8 @@ public final class Model {
 
     /**
      * @return how much of the spatial covariance the infinite-width kernel keeps: VECTOR for vector inputs, FULL
-     *         when a layer needs every pair of positions (pooling), else DIAGONAL (the pairs of equal positions)
+     *         when a layer needs every pair of positions (pooling), else DIAGONAL (the pairs of equal positions);
+     *         leading average pools computed pair by pair act on the pixels and need no FULL of their own
      */
     public KernelValue.Layout kernelLayout() {
         if (!input.isImage()) {
@@ -173,9 +174,12 @@ public final class Model {
     }
 
     /**
-     * The memory one kernel block of n1 × n2 samples needs at its peak: about {@value #KERNEL_LIVE_TENSORS}
-     * tensors of R × n1·n2 values (R = 1, P or P² position pairs of the input, the largest anywhere in a model of
-     * the shipped layers), 8 bytes each, plus the host sides, 2·R·(n1 + n2) values.
+     * The memory one kernel block of n1 × n2 samples needs at its peak. For the layer-by-layer maps: about
+     * {@value #KERNEL_LIVE_TENSORS} tensors of R × n1·n2 values (R = 1, P or P² position pairs of the input, the
+     * largest anywhere in a model of the shipped layers), 8 bytes each, plus the host sides, 2·R·(n1 + n2) values.
+     * For a model computed pair by pair (leading average pools, conv and activation layers, then flatten or
+     * globalAvgPool): {@value #KERNEL_LIVE_TENSORS} n1 × n2 tensors, each sample's variances and a few arrays of R
+     * values per thread.
      *
      * @param n1 the samples of one block
      * @param n2 the samples of the other
@@ -194,7 +198,10 @@ public final class Model {
 
     /**
      * The infinite-width NNGP and NTK of two blocks of inputs: the input kernel in {@link #kernelLayout()}, mapped
-     * through every layer's {@link Layer#kernel}.
+     * through every layer's {@link Layer#kernel}. A model of leading average pools, conv and activation layers read
+     * out by flatten or globalAvgPool carries each pair of samples through those layers alone, in arrays of its
+     * position pairs, and maps only the read-out kernels through the layers after it: the same maps, equal up to
+     * the order of the sums (DESIGN §12, "Pair by pair").
      *
      * @param backend the backend of the inputs
      * @param x1 n1 × input-size inputs (not modified)
