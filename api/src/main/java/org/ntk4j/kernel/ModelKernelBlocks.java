@@ -6,7 +6,6 @@ import java.util.Locale;
 import org.ntk4j.backend.Backend;
 import org.ntk4j.nn.layers.KernelValue;
 import org.ntk4j.nn.layers.Model;
-import org.ntk4j.nn.layers.Shape;
 import org.ntk4j.tensor.Tensor;
 
 /**
@@ -58,7 +57,7 @@ final class ModelKernelBlocks {
             throw new IllegalArgumentException(String.format(Locale.ROOT, "analytic kernel of %s: a block of"
                     + " %d × %d samples needs about %.1f MiB (%s layout, %d position pairs per sample pair), more than"
                     + " the %.1f MiB %s; %s", model, n1, n2, need / 1048576.0, model.kernelLayout(),
-                    positionPairs(model), free / 1048576.0, budget > 0 ? "budget" : "free in the heap", advice));
+                    model.kernelPositionPairs(), free / 1048576.0, budget > 0 ? "budget" : "free in the heap", advice));
         }
     }
 
@@ -114,12 +113,5 @@ final class ModelKernelBlocks {
             idx[i] = from + i;
         }
         return idx;
-    }
-
-    /** @return the position pairs of a model's kernel layout at its input, for messages */
-    private static long positionPairs(Model m) {
-        Shape s = m.inputShape();
-        long p = s.isImage() ? (long) s.height() * s.width() : 1;
-        return m.kernelLayout() == KernelValue.Layout.FULL ? p * p : p;
     }
 }

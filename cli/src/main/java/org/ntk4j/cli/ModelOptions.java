@@ -115,21 +115,12 @@ final class ModelOptions {
         if (!quiet) {
             int b = Math.max(1, Math.min(block, data.size()));
             err.printf(Locale.ROOT, "analytic kernel of %s: %s layout, %d position pairs per pair of samples; a %d × %d"
-                    + " block needs about %.1f MiB%n", m, m.kernelLayout(), positionPairs(m), b, b,
+                    + " block needs about %.1f MiB%n", m, m.kernelLayout(), m.kernelPositionPairs(), b, b,
                     m.kernelBytes(b, b) / 1048576.0);
         }
         return a;
     }
 
-    private static long positionPairs(Model m) {
-        Shape in = m.inputShape();
-        long p = in.isImage() ? (long) in.height() * in.width() : 1;
-        return switch (m.kernelLayout()) {
-            case VECTOR -> 1;
-            case DIAGONAL -> p;
-            case FULL -> p * p;
-        };
-    }
 
     /** @return whether {@code --model} was given */
     boolean layered() {

@@ -28,7 +28,8 @@ public final class AvgPool implements Layer {
         this.stride = stride;
     }
 
-    private Windows windows(Shape input) {
+    /** @return the window geometry on that input (package-private: the kernel maps read it) */
+    Windows windows(Shape input) {
         return new Windows(toString(), input, window, window, stride, Padding.VALID);
     }
 

@@ -58,8 +58,19 @@ public final class Conv implements Layer {
         this.bias = bias;
     }
 
-    private Windows windows(Shape input) {
+    /** @return the window geometry on that input (package-private: the kernel maps read it) */
+    Windows windows(Shape input) {
         return new Windows(toString(), input, kh, kw, stride, padding);
+    }
+
+    /** @return σ_w² over the filter taps, the weight of each tap in the kernel map */
+    double tapWeight() {
+        return sigmaW * sigmaW / (kh * kw);
+    }
+
+    /** @return σ_b², or 0 without a bias */
+    double biasVariance() {
+        return bias ? sigmaB * sigmaB : 0;
     }
 
     @Override
@@ -106,8 +117,7 @@ public final class Conv implements Layer {
     public KernelValue kernel(KernelValue in) {
         Windows g = windows(in.shape());
         Shape out = Shape.image(g.oh, g.ow, this.out);
-        return KernelMaps.linear(in, Stencil.conv(g, in.layout()), sigmaW * sigmaW / (kh * kw),
-                bias ? sigmaB * sigmaB : 0, true, out);
+        return KernelMaps.linear(in, Stencil.conv(g, in.layout()), tapWeight(), biasVariance(), true, out);
     }
 
     private final class Trace extends LeafTrace {

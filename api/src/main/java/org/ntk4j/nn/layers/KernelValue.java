@@ -85,12 +85,7 @@ public final class KernelValue implements AutoCloseable {
      * @return a new value
      */
     public static KernelValue inputs(Backend be, Tensor x1, Tensor x2, Shape shape, Layout spatial) {
-        Objects.requireNonNull(shape, "shape");
-        Tensor other = x2 == null ? x1 : x2;
-        if (x1.cols() != shape.size() || other.cols() != shape.size()) {
-            throw new IllegalArgumentException("analytic kernel: inputs have " + x1.cols() + " and " + other.cols()
-                    + " columns, the model expects samples of shape " + shape + " = " + shape.size() + " values");
-        }
+        requireInputs(x1, x2, shape);
         if (!shape.isImage()) {
             return KernelInputs.vectors(be, x1, x2, shape);
         }
@@ -99,6 +94,16 @@ public final class KernelValue implements AutoCloseable {
                     + " FULL layout");
         }
         return KernelInputs.images(be, x1, x2, shape, spatial);
+    }
+
+    /** Refuses, in one line, inputs whose rows are not samples of that shape. */
+    static void requireInputs(Tensor x1, Tensor x2, Shape shape) {
+        Objects.requireNonNull(shape, "shape");
+        Tensor other = x2 == null ? x1 : x2;
+        if (x1.cols() != shape.size() || other.cols() != shape.size()) {
+            throw new IllegalArgumentException("analytic kernel: inputs have " + x1.cols() + " and " + other.cols()
+                    + " columns, the model expects samples of shape " + shape + " = " + shape.size() + " values");
+        }
     }
 
     /** @return the shape of one sample at this point */

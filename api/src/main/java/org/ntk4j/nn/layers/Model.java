@@ -21,6 +21,8 @@ public final class Model {
     private final Layer root;
     private final Shape output;
     private final List<ParamSpec> parameters;
+    /** The pair-by-pair plan of the kernel's spatial part, or {@code null} for the layer-by-layer maps. */
+    private final PairKernels pairs;
 
     /**
      * @param input the shape of one input sample
@@ -32,6 +34,7 @@ public final class Model {
         this.root = Objects.requireNonNull(root, "root");
         this.output = root.outputShape(input);
         this.parameters = List.copyOf(root.parameters(input));
+        this.pairs = PairKernels.plan(input, root);
     }
 
     /**
@@ -146,25 +149,46 @@ public final class Model {
 
     /**
      * @return how much of the spatial covariance the infinite-width kernel keeps: VECTOR for vector inputs, FULL
-     *         when a layer needs every pair of positions (pooling), else DIAGONAL (the pairs of equal positions)
+     *         when a layer needs every pair of positions (pooling), else DIAGONAL (the pairs of equal positions);
+     *         leading average pools computed pair by pair act on the pixels and need no FULL of their own
      */
     public KernelValue.Layout kernelLayout() {
         if (!input.isImage()) {
             return KernelValue.Layout.VECTOR;
         }
+        if (pairs != null) {
+            return pairs.layout();
+        }
         return root.kernelNeedsFullSpatial() ? KernelValue.Layout.FULL : KernelValue.Layout.DIAGONAL;
     }
 
     /**
-     * The memory one kernel block of n1 × n2 samples needs at its peak: about {@value #KERNEL_LIVE_TENSORS}
-     * tensors of R × n1·n2 values (R = 1, P or P² position pairs of the input, the largest anywhere in a model of
-     * the shipped layers), 8 bytes each, plus the host sides, 2·R·(n1 + n2) values.
+     * @return R, the most position pairs the kernel keeps per pair of samples: 1 for vectors, P or P² of the input
+     *         for the layer-by-layer maps, and of the pooled input when leading average pools act on the pixels
+     */
+    public long kernelPositionPairs() {
+        if (pairs != null) {
+            return pairs.positionPairs();
+        }
+        return KernelValue.rowsOf(input, kernelLayout());
+    }
+
+    /**
+     * The memory one kernel block of n1 × n2 samples needs at its peak. For the layer-by-layer maps: about
+     * {@value #KERNEL_LIVE_TENSORS} tensors of R × n1·n2 values (R = 1, P or P² position pairs of the input, the
+     * largest anywhere in a model of the shipped layers), 8 bytes each, plus the host sides, 2·R·(n1 + n2) values.
+     * For a model computed pair by pair (leading average pools, conv and activation layers, then flatten or
+     * globalAvgPool): {@value #KERNEL_LIVE_TENSORS} n1 × n2 tensors, each sample's variances and a few arrays of R
+     * values per thread.
      *
      * @param n1 the samples of one block
      * @param n2 the samples of the other
      * @return the estimate in bytes
      */
     public long kernelBytes(int n1, int n2) {
+        if (pairs != null) {
+            return pairs.bytes(n1, n2);
+        }
         long r = KernelValue.rowsOf(input, kernelLayout());
         return 8L * (KERNEL_LIVE_TENSORS * r * n1 * n2 + 2 * r * (n1 + (long) n2));
     }
@@ -174,7 +198,10 @@ public final class Model {
 
     /**
      * The infinite-width NNGP and NTK of two blocks of inputs: the input kernel in {@link #kernelLayout()}, mapped
-     * through every layer's {@link Layer#kernel}.
+     * through every layer's {@link Layer#kernel}. A model of leading average pools, conv and activation layers read
+     * out by flatten or globalAvgPool carries each pair of samples through those layers alone, in arrays of its
+     * position pairs, and maps only the read-out kernels through the layers after it: the same maps, equal up to
+     * the order of the sums (DESIGN §12, "Pair by pair").
      *
      * @param backend the backend of the inputs
      * @param x1 n1 × input-size inputs (not modified)
@@ -182,6 +209,10 @@ public final class Model {
      * @return a new value of the model's output shape; the caller closes it
      */
     public KernelValue kernel(Backend backend, Tensor x1, Tensor x2) {
+        if (pairs != null) {
+            KernelValue.requireInputs(x1, x2, input);
+            return pairs.kernel(backend, x1, x2);
+        }
         try (KernelValue in = KernelValue.inputs(backend, x1, x2, input, kernelLayout())) {
             return root.kernel(in);
         }

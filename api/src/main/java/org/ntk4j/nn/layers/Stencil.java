@@ -90,7 +90,7 @@ final class Stencil {
     }
 
     /** For window offset (p, q): the input position of every output position, −1 in the padding. */
-    private static int[] sources(Windows g, int p, int q) {
+    static int[] sources(Windows g, int p, int q) {
         int[] src = new int[g.positions()];
         for (int i = 0; i < g.oh; i++) {
             for (int j = 0; j < g.ow; j++) {
