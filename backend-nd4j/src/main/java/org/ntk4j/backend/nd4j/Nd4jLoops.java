@@ -5,17 +5,20 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Elementwise operations on small double arrays as plain loops over the off-heap buffers. Each call of an ND4J
- * op costs tens of microseconds before any arithmetic (op objects, a scalar array for scalar ops, shape checks
- * in native code); on the arrays of a training step (a minibatch's activations, biases, the outputs) that
- * overhead is most of the op's time, so {@link Nd4jBackend} sends double arrays of fewer than
- * {@value #SMALL} elements here and larger ones, and floats, to ND4J's native ops. Each loop reads an element
- * before it writes it, so an output may be an input.
+ * Elementwise operations on double arrays of up to {@value #SMALL} elements as Java loops over the off-heap
+ * buffers, one thread. Each call of an ND4J op costs tens of microseconds before any arithmetic (op objects, a
+ * scalar array for scalar ops, shape checks in native code), and OpenBLAS's level-1 routines split vectors of
+ * more than 10,000 elements over its threads, whose hand-offs cost milliseconds when other processes hold the
+ * cores; on the arrays of a training step (a minibatch's activations, the weights, their gradients and updates)
+ * that is most of the op's time. So {@link Nd4jBackend} sends those arrays here, and larger ones, and floats,
+ * to ND4J's native ops. The loops copy chunks of {@value #CHUNK} elements to the heap, where the JIT compiler
+ * turns the arithmetic into vector code (on the buffers themselves it stays one element at a time). Each loop
+ * reads an element before it writes it, so an output may be an input.
  */
 final class Nd4jLoops {
 
-    /** Arrays with fewer elements than this take the loops. */
-    static final long SMALL = 1 << 16;
+    /** Double arrays of at most this many elements (8 MiB) take the loops. */
+    static final long SMALL = 1 << 20;
     /** Elements per chunk of the loops that copy to the heap (three chunks fit in the L1 cache). */
     static final int CHUNK = 1 << 10;
 
@@ -24,10 +27,10 @@ final class Nd4jLoops {
 
     /**
      * @param out the output array of an op (not modified)
-     * @return whether the op should run as a loop here: a double array of fewer than {@value #SMALL} elements
+     * @return whether the op should run as a loop here: a double array of at most {@value #SMALL} elements
      */
     static boolean small(INDArray out) {
-        return out.dataType() == DataType.DOUBLE && out.length() < SMALL;
+        return out.dataType() == DataType.DOUBLE && out.length() <= SMALL;
     }
 
     private static DoubleBuffer d(INDArray a) {
@@ -40,8 +43,16 @@ final class Nd4jLoops {
         DoubleBuffer y = d(b);
         DoubleBuffer o = d(out);
         int n = (int) out.length();
-        for (int i = 0; i < n; i++) {
-            o.put(i, x.get(i) * y.get(i));
+        double[] s = new double[Math.min(n, CHUNK)];
+        double[] t = new double[s.length];
+        for (int c = 0; c < n; c += CHUNK) {
+            int m = Math.min(CHUNK, n - c);
+            x.get(c, s, 0, m);
+            y.get(c, t, 0, m);
+            for (int i = 0; i < m; i++) {
+                s[i] = s[i] * t[i];
+            }
+            o.put(c, s, 0, m);
         }
     }
 
@@ -51,8 +62,16 @@ final class Nd4jLoops {
         DoubleBuffer b = d(y);
         DoubleBuffer o = d(out);
         int n = (int) out.length();
-        for (int i = 0; i < n; i++) {
-            o.put(i, alpha * a.get(i) + beta * b.get(i));
+        double[] s = new double[Math.min(n, CHUNK)];
+        double[] t = new double[s.length];
+        for (int c = 0; c < n; c += CHUNK) {
+            int m = Math.min(CHUNK, n - c);
+            a.get(c, s, 0, m);
+            b.get(c, t, 0, m);
+            for (int i = 0; i < m; i++) {
+                s[i] = alpha * s[i] + beta * t[i];
+            }
+            o.put(c, s, 0, m);
         }
     }
 
@@ -61,8 +80,14 @@ final class Nd4jLoops {
         DoubleBuffer a = d(x);
         DoubleBuffer o = d(out);
         int n = (int) out.length();
-        for (int i = 0; i < n; i++) {
-            o.put(i, alpha * a.get(i) + beta);
+        double[] s = new double[Math.min(n, CHUNK)];
+        for (int c = 0; c < n; c += CHUNK) {
+            int m = Math.min(CHUNK, n - c);
+            a.get(c, s, 0, m);
+            for (int i = 0; i < m; i++) {
+                s[i] = alpha * s[i] + beta;
+            }
+            o.put(c, s, 0, m);
         }
     }
 
@@ -95,21 +120,20 @@ final class Nd4jLoops {
         }
     }
 
-    /** out[c] ← Σ_r a[r][c]; out is 1×cols and not a (out modified). */
+    /** out[c] ← Σ_r a[r][c], summed from the first row down; out is 1×cols and not a (out modified). */
     static void columnSums(INDArray a, INDArray out) {
         DoubleBuffer x = d(a);
-        DoubleBuffer o = d(out);
         int rows = a.rows();
         int cols = a.columns();
-        for (int c = 0; c < cols; c++) {
-            o.put(c, 0);
-        }
+        double[] sum = new double[cols];
+        double[] s = new double[cols];
         for (int r = 0; r < rows; r++) {
-            int base = r * cols;
+            x.get(r * cols, s, 0, cols);
             for (int c = 0; c < cols; c++) {
-                o.put(c, o.get(c) + x.get(base + c));
+                sum[c] += s[c];
             }
         }
+        d(out).put(0, sum, 0, cols);
     }
 
     /**

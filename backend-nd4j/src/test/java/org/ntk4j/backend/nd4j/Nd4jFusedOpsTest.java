@@ -327,4 +327,52 @@ class Nd4jFusedOpsTest {
             assertArrayEquals(r2, be.toHost(w));
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    @DisplayName("hadamard, axpby, affine, addRowVector and columnSums match host loops on 5×3 and on 300×260 (past 2^16"
+            + " elements, where the loops now run), in place too")
+    void elementwiseAtTrainingSizes(DType d) {
+        for (int[] shape : new int[][] {{5, 3}, {300, 260}}) {
+            int rows = shape[0];
+            int cols = shape[1];
+            int n = rows * cols;
+            double[] a = random(n, 21);
+            double[] b = random(n, 22);
+            double[] row = random(cols, 23);
+            double[] had = new double[n];
+            double[] ax = new double[n];
+            double[] af = new double[n];
+            double[] ar = new double[n];
+            double[] cs = new double[cols];
+            try (TensorScope scope = be.scope()) {
+                Tensor ta = be.fromHost(a, rows, cols, d);
+                Tensor tb = be.fromHost(b, rows, cols, d);
+                double[] ah = be.toHost(ta); // rounded as the backend holds them
+                double[] bh = be.toHost(tb);
+                double[] rh = be.toHost(be.fromHost(row, 1, cols, d));
+                for (int i = 0; i < n; i++) {
+                    had[i] = ah[i] * bh[i];
+                    ax[i] = 0.3 * ah[i] - 1.7 * bh[i];
+                    af[i] = 2.5 * ah[i] + 0.25;
+                    ar[i] = ah[i] + rh[i % cols];
+                    cs[i % cols] += ah[i];
+                }
+                Tensor out = be.zeros(rows, cols, d);
+                be.hadamard(ta, tb, out);
+                assertClose(had, be.toHost(out), d);
+                be.axpby(0.3, ta, -1.7, tb, out);
+                assertClose(ax, be.toHost(out), d);
+                be.affine(2.5, ta, 0.25, out);
+                assertClose(af, be.toHost(out), d);
+                be.addRowVector(ta, be.fromHost(row, 1, cols, d), out);
+                assertClose(ar, be.toHost(out), d);
+                Tensor sums = be.zeros(1, cols, d);
+                be.columnSums(ta, sums);
+                assertClose(cs, be.toHost(sums), d);
+                be.axpby(0.3, ta, -1.7, tb, ta); // out is x
+                assertClose(ax, be.toHost(ta), d);
+            }
+        }
+    }
 }
