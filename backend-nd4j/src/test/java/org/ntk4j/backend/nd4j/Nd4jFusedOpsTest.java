@@ -375,4 +375,23 @@ class Nd4jFusedOpsTest {
             }
         }
     }
+
+    @Test
+    @DisplayName("dot of doubles over several 8,192-element pieces equals the sum on the host")
+    void dotInPieces() {
+        for (int n : new int[] {8192, 20001}) {
+            double[] a = random(n, 24);
+            double[] b = random(n, 25);
+            double want = 0;
+            double scale = 0;
+            for (int i = 0; i < n; i++) {
+                want += a[i] * b[i];
+                scale += Math.abs(a[i] * b[i]);
+            }
+            try (TensorScope scope = be.scope()) {
+                assertEquals(want, be.dot(be.fromHost(a, 1, n, DType.F64), be.fromHost(b, 1, n, DType.F64)),
+                        1e-13 * scale);
+            }
+        }
+    }
 }
