@@ -132,7 +132,7 @@ public final class Nd4jBackend implements Backend {
             }
         }
         int cols = t.cols();
-        INDArray out = Nd4jMemory.zeros(rows.length, cols, t.dtype());
+        INDArray out = Nd4jMemory.empty(rows.length, cols, t.dtype());
         long bytes = (long) cols * t.dtype().bytes();
         org.bytedeco.javacpp.Pointer from = src.data().addressPointer();
         org.bytedeco.javacpp.Pointer to = out.data().addressPointer();
@@ -149,7 +149,7 @@ public final class Nd4jBackend implements Backend {
         }
         int rows = Checks.requireConcatRows("concatRows", parts);
         Tensor first = parts.get(0);
-        INDArray out = Nd4jMemory.zeros(rows, first.cols(), first.dtype());
+        INDArray out = Nd4jMemory.empty(rows, first.cols(), first.dtype());
         org.bytedeco.javacpp.Pointer to = out.data().addressPointer();
         long offset = 0;
         for (Tensor p : parts) {
@@ -176,6 +176,42 @@ public final class Nd4jBackend implements Backend {
         Checks.requireSameDType("gemm", a, b, c);
         Checks.requireGemmShapes(a, transA, b, transB, c);
         Nd4jNative.gemm(alpha, ma, transA, mb, transB, beta, mc);
+    }
+
+    /**
+     * Overrides the default's zeroed output and scaled-bias temporary: the product is written over an unset
+     * array, and the scaled bias is added in one loop (small doubles) or one broadcast op.
+     */
+    @Override
+    public Tensor denseForward(Tensor x, Tensor w, Tensor bias, double weightScale, double biasScale) {
+        INDArray mx = arr(x);
+        INDArray mw = arr(w);
+        INDArray mb = bias == null ? null : arr(bias);
+        DType dtype = bias == null ? Checks.requireSameDType("denseForward", x, w)
+                : Checks.requireSameDType("denseForward", x, w, bias);
+        if (x.cols() != w.rows()) {
+            throw new IllegalArgumentException("denseForward: inputs " + x.shape() + " do not fit weights " + w.shape());
+        }
+        if (bias != null) {
+            Checks.requireShape("denseForward bias", bias, 1, w.cols());
+        }
+        Tensor z = wrap(Nd4jMemory.empty(x.rows(), w.cols(), dtype), dtype);
+        INDArray mz = arr(z);
+        Nd4jNative.gemm(weightScale, mx, false, mw, false, 0, mz);
+        if (mb == null) {
+            return z;
+        }
+        if (Nd4jLoops.small(mz)) {
+            Nd4jLoops.addRowVector(mz, biasScale, mb, mz);
+        } else if (biasScale == 1) {
+            Nd4j.exec(new BroadcastAddOp(mz, mb, mz, 1));
+        } else {
+            try (Tensor scaled = zeros(1, w.cols(), dtype)) {
+                affine(biasScale, mb, 0, arr(scaled));
+                Nd4j.exec(new BroadcastAddOp(mz, arr(scaled), mz, 1));
+            }
+        }
+        return z;
     }
 
     // ------------------------------------------------------------------------------------ elementwise
@@ -269,7 +305,7 @@ public final class Nd4jBackend implements Backend {
         Checks.requireShape("addRowVector row", row, 1, a.cols());
         Checks.requireSameShape("addRowVector", a, out);
         if (Nd4jLoops.small(mo)) {
-            Nd4jLoops.addRowVector(ma, mr, mo);
+            Nd4jLoops.addRowVector(ma, 1, mr, mo);
         } else {
             Nd4j.exec(new BroadcastAddOp(ma, mr, mo, 1));
         }
@@ -420,7 +456,7 @@ public final class Nd4jBackend implements Backend {
         if ((long) rows * cols != t.size() || rows < 1 || cols < 1) {
             throw new IllegalArgumentException("reshape: cannot view " + t.shape() + " as " + rows + "×" + cols);
         }
-        INDArray out = Nd4jMemory.zeros(rows, cols, t.dtype());
+        INDArray out = Nd4jMemory.empty(rows, cols, t.dtype());
         Nd4jMemory.copyBytes(src.data().addressPointer(), 0, out.data().addressPointer(), 0,
                 t.size() * t.dtype().bytes());
         return wrap(out, t.dtype());

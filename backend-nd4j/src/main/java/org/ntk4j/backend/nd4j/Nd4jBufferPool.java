@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.Iterator;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Keeps freed buffers for reuse. A fresh off-heap buffer is mapped page by page as it is first written, and on
@@ -12,8 +13,10 @@ import org.nd4j.linalg.api.buffer.DataType;
  * of a streamed test kernel: 40 ms, against 1 ms). Buffers of at least {@value #MIN_BYTES} bytes are kept, at most
  * {@value #MAX_BYTES} bytes in all, the most recent first. Smaller buffers are kept too, at most {@value #MAX_SMALL}
  * of them: making a small ND4J array costs tens of microseconds (more than a training step's arithmetic on a
- * minibatch's activations), and a training step makes the same shapes every iteration. {@link #drain()} frees them
- * all. Thread-safe.
+ * minibatch's activations), and a training step makes the same shapes every iteration. The arrays themselves are
+ * kept with their buffers: an array of the same shape is handed out as it is, since making even a view of a kept
+ * buffer allocates its shape descriptor off the heap and has JavaCPP read the process's memory use (most of an
+ * allocation's cost). {@link #drain()} frees them all. Thread-safe.
  */
 final class Nd4jBufferPool {
 
@@ -24,8 +27,8 @@ final class Nd4jBufferPool {
     /** The most small buffers kept. */
     static final int MAX_SMALL = 256;
 
-    private static final ArrayDeque<DataBuffer> FREE = new ArrayDeque<>();
-    private static final ArrayDeque<DataBuffer> SMALL_FREE = new ArrayDeque<>();
+    private static final ArrayDeque<INDArray> FREE = new ArrayDeque<>();
+    private static final ArrayDeque<INDArray> SMALL_FREE = new ArrayDeque<>();
     private static long held;
     private static long smallHeld;
 
@@ -36,30 +39,53 @@ final class Nd4jBufferPool {
         return d.length() * d.dataType().width();
     }
 
+    private static long bytes(INDArray a) {
+        return bytes(a.data());
+    }
+
     /**
      * @param type the element type
-     * @param length the number of elements
-     * @return a kept buffer of exactly that type and length (its contents are stale), or null
+     * @param rows the rows wanted
+     * @param cols the columns wanted
+     * @return a kept array of that type and length (its contents are stale): one of exactly that shape if one
+     *     is kept, else one of another shape whose buffer the caller views in the shape it needs; or null
      */
-    static synchronized DataBuffer take(DataType type, long length) {
+    static synchronized INDArray take(DataType type, long rows, long cols) {
+        long length = rows * cols;
         long b = length * type.width();
         boolean small = b < MIN_BYTES;
         if (b > MAX_BYTES) {
             return null;
         }
-        for (Iterator<DataBuffer> it = (small ? SMALL_FREE : FREE).iterator(); it.hasNext(); ) {
-            DataBuffer d = it.next();
-            if (d.dataType() == type && d.length() == length) {
-                it.remove();
-                if (small) {
-                    smallHeld -= b;
-                } else {
-                    held -= b;
+        ArrayDeque<INDArray> kept = small ? SMALL_FREE : FREE;
+        INDArray found = null;
+        for (INDArray a : kept) {
+            if (a.dataType() == type && a.length() == length) {
+                if (a.rows() == rows && a.columns() == cols) {
+                    found = a;
+                    break;
                 }
-                return d;
+                if (found == null) {
+                    found = a;
+                }
             }
         }
-        return null;
+        if (found == null) {
+            return null;
+        }
+        // by identity: INDArray.equals compares values
+        for (Iterator<INDArray> it = kept.iterator(); it.hasNext(); ) {
+            if (it.next() == found) {
+                it.remove();
+                break;
+            }
+        }
+        if (small) {
+            smallHeld -= b;
+        } else {
+            held -= b;
+        }
+        return found;
     }
 
     /**
@@ -71,21 +97,21 @@ final class Nd4jBufferPool {
     }
 
     /**
-     * Keeps a buffer that is no longer used, or frees it when it is larger than the pool (a full pool frees its
-     * oldest buffers to make room).
+     * Keeps an array that is no longer used, or frees its buffer when it is larger than the pool (a full pool
+     * frees its oldest buffers to make room).
      *
-     * @param d the buffer (taken over)
+     * @param a a detached array that owns its whole buffer (taken over)
      */
-    static void give(DataBuffer d) {
-        long b = bytes(d);
+    static void give(INDArray a) {
+        long b = bytes(a);
         if (!keeps(b)) {
-            release(d);
+            release(a.data());
             return;
         }
         if (b < MIN_BYTES) {
-            DataBuffer old = null;
+            INDArray old = null;
             synchronized (Nd4jBufferPool.class) {
-                SMALL_FREE.addFirst(d);
+                SMALL_FREE.addFirst(a);
                 smallHeld += b;
                 if (SMALL_FREE.size() > MAX_SMALL) {
                     old = SMALL_FREE.removeLast();
@@ -93,17 +119,17 @@ final class Nd4jBufferPool {
                 }
             }
             if (old != null) {
-                release(old);
+                release(old.data());
             }
             return;
         }
         synchronized (Nd4jBufferPool.class) {
             while (held + b > MAX_BYTES) {
-                DataBuffer old = FREE.removeLast();
+                INDArray old = FREE.removeLast();
                 held -= bytes(old);
-                release(old);
+                release(old.data());
             }
-            FREE.addFirst(d);
+            FREE.addFirst(a);
             held += b;
         }
     }
@@ -127,13 +153,13 @@ final class Nd4jBufferPool {
 
     /** Frees every kept buffer. */
     static synchronized void drain() {
-        for (DataBuffer d : FREE) {
-            release(d);
+        for (INDArray a : FREE) {
+            release(a.data());
         }
         FREE.clear();
         held = 0;
-        for (DataBuffer d : SMALL_FREE) {
-            release(d);
+        for (INDArray a : SMALL_FREE) {
+            release(a.data());
         }
         SMALL_FREE.clear();
         smallHeld = 0;

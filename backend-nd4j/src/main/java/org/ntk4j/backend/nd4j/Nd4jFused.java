@@ -112,14 +112,28 @@ final class Nd4jFused {
             DoubleBuffer ov = vOut.data().asNioDouble();
             DoubleBuffer ou = uOut.data().asNioDouble();
             range.forEach(c -> {
+                // on heap copies of small pieces, where the loop becomes vector code (square root and division
+                // included); on the buffers themselves it stays one element at a time
+                double[] xg = new double[Nd4jLoops.CHUNK];
+                double[] xm = new double[Nd4jLoops.CHUNK];
+                double[] xv = new double[Nd4jLoops.CHUNK];
                 int end = Math.min(n, (c + 1) * chunk);
-                for (int i = c * chunk; i < end; i++) {
-                    double gi = dg.get(i);
-                    double mi = b1 * dm.get(i) + a1 * gi;
-                    double vi = b2 * dv.get(i) + a2 * (gi * gi);
-                    om.put(i, mi);
-                    ov.put(i, vi);
-                    ou.put(i, -step * (mi / (Math.sqrt(vScale * vi) + eps)));
+                for (int p = c * chunk; p < end; p += Nd4jLoops.CHUNK) {
+                    int k = Math.min(Nd4jLoops.CHUNK, end - p);
+                    dg.get(p, xg, 0, k);
+                    dm.get(p, xm, 0, k);
+                    dv.get(p, xv, 0, k);
+                    for (int i = 0; i < k; i++) {
+                        double gi = xg[i];
+                        double mi = b1 * xm[i] + a1 * gi;
+                        double vi = b2 * xv[i] + a2 * (gi * gi);
+                        xm[i] = mi;
+                        xv[i] = vi;
+                        xg[i] = -step * (mi / (Math.sqrt(vScale * vi) + eps));
+                    }
+                    om.put(p, xm, 0, k);
+                    ov.put(p, xv, 0, k);
+                    ou.put(p, xg, 0, k);
                 }
             });
         } else {

@@ -52,21 +52,48 @@ final class Nd4jMemory {
      */
     @SuppressWarnings("try") // the workspace scope only has to be open while the array is made
     static INDArray zeros(int rows, int cols, DType dtype) {
-        DataBuffer kept = Nd4jBufferPool.take(dataType(dtype), (long) rows * cols);
-        if (kept != null) {
-            Pointer.memset(kept.addressPointer(), 0, kept.length() * kept.dataType().width());
-            return reuse(kept, rows, cols);
+        INDArray a = kept(rows, cols, dtype);
+        if (a != null) {
+            Pointer.memset(a.data().addressPointer(), 0, a.length() * a.dataType().width());
+            return a;
         }
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             return counted(Nd4j.zeros(dataType(dtype), rows, cols));
         }
     }
 
-    /** A new array on a buffer from {@link Nd4jBufferPool}. */
+    /**
+     * @param rows rows, ≥ 1
+     * @param cols columns, ≥ 1
+     * @param dtype the element type
+     * @return a new detached c-order array whose values are undefined (a kept buffer's, or zeros), to be
+     *     overwritten whole by its maker and freed with {@link #free}
+     */
+    @SuppressWarnings("try") // the workspace scope only has to be open while the array is made
+    static INDArray empty(int rows, int cols, DType dtype) {
+        INDArray a = kept(rows, cols, dtype);
+        if (a != null) {
+            return a;
+        }
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return counted(Nd4j.createUninitialized(dataType(dtype), rows, cols));
+        }
+    }
+
+    /** An array of that shape from {@link Nd4jBufferPool}, values stale, or null. */
+    private static INDArray kept(int rows, int cols, DType dtype) {
+        INDArray a = Nd4jBufferPool.take(dataType(dtype), rows, cols);
+        if (a == null) {
+            return null;
+        }
+        return counted(a.rows() == rows && a.columns() == cols ? a : reuse(a.data(), rows, cols));
+    }
+
+    /** A new array on the buffer of a kept one (of another shape). */
     @SuppressWarnings("try") // the workspace scope only has to be open while the array is made
     private static INDArray reuse(DataBuffer kept, long rows, long cols) {
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            return counted(Nd4j.create(kept, rows, cols));
+            return Nd4j.create(kept, rows, cols);
         } catch (RuntimeException e) {
             Nd4jBufferPool.release(kept);
             throw e;
@@ -93,10 +120,9 @@ final class Nd4jMemory {
     @SuppressWarnings("try") // the workspace scope only has to be open while the array is made
     static INDArray copy(INDArray a) {
         // a view (a transpose, a slice) is not its buffer's bytes in order: ND4J copies it
-        DataBuffer kept = a.ordering() == 'c' && !a.isView() && a.data().length() == a.length()
-                ? Nd4jBufferPool.take(a.dataType(), a.length()) : null;
-        if (kept != null) {
-            INDArray out = reuse(kept, a.rows(), a.columns());
+        if (a.ordering() == 'c' && !a.isView() && a.data().length() == a.length()
+                && Nd4jBufferPool.keeps(a.length() * a.dataType().width())) {
+            INDArray out = empty(a.rows(), a.columns(), a.dataType() == DataType.DOUBLE ? DType.F64 : DType.F32);
             copyBytes(a.data().addressPointer(), 0, out.data().addressPointer(), 0, a.length() * a.dataType().width());
             return out;
         }
@@ -175,8 +201,9 @@ final class Nd4jMemory {
         }
         LIVE_BYTES.addAndGet(-a.length() * a.dataType().width());
         DataBuffer d0 = a.data();
-        if (Nd4jBufferPool.keeps(d0.length() * d0.dataType().width()) && !d0.wasClosed() && !a.isView()) {
-            Nd4jBufferPool.give(d0);
+        if (Nd4jBufferPool.keeps(d0.length() * d0.dataType().width()) && !d0.wasClosed() && !a.isView()
+                && d0.length() == a.length()) {
+            Nd4jBufferPool.give(a);
             return;
         }
         if (a.closeable()) {

@@ -30,6 +30,9 @@ final class Nd4jNative {
     private static final int UNIT = openblas.CblasUnit;
     private static final int NON_UNIT = openblas.CblasNonUnit;
 
+    /** Elements per {@code ddot} call: below OpenBLAS's threading threshold of 10,000. */
+    private static final int DOT_PIECE = 8192;
+
     private Nd4jNative() {
     }
 
@@ -75,14 +78,24 @@ final class Nd4jNative {
     /**
      * @param a a contiguous array (not modified)
      * @param b a contiguous array of the same length and type (not modified)
-     * @return Σ a_i·b_i, accumulated in double precision: {@code ddot} for doubles; for floats a loop over the
+     * @return Σ a_i·b_i, accumulated in double precision: {@code ddot} on pieces of 8,192 elements for doubles
+     *     (one thread each), the pieces' sums added in order; for floats a loop over the
      *     off-heap buffers, because the {@code dsdot} of the OpenBLAS build ND4J loads returns sums with
      *     single-precision error (the conformance kit caught it)
      */
     static double dot(INDArray a, INDArray b) {
         int n = (int) a.length();
         if (isDouble(a)) {
-            return openblas.cblas_ddot(n, d(a), 1, d(b), 1);
+            // OpenBLAS's x86-64 ddot splits vectors of more than 10,000 elements over its threads, whose hand-offs
+            // cost milliseconds on a busy machine: one thread per piece of DOT_PIECE elements, partial sums added here
+            DoublePointer pa = d(a);
+            DoublePointer pb = d(b);
+            double s = 0;
+            for (int i = 0; i < n; i += DOT_PIECE) {
+                int k = Math.min(DOT_PIECE, n - i);
+                s += openblas.cblas_ddot(k, pa.position(i), 1, pb.position(i), 1);
+            }
+            return s;
         }
         java.nio.FloatBuffer fa = a.data().asNioFloat();
         java.nio.FloatBuffer fb = b.data().asNioFloat();

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.ntk4j.backend.Activation;
 import org.ntk4j.backend.Backend;
 import org.ntk4j.backend.BackendOptions;
 import org.ntk4j.backend.NotPositiveDefiniteException;
@@ -199,6 +200,198 @@ class Nd4jFusedOpsTest {
             z.close();
             assertEquals(n, be.trace(c));
             assertEquals(n, v.length / n);
+        }
+    }
+
+    @Test
+    @DisplayName("ReLU and its derivative on small double arrays match Activation's reference at every element, NaN,"
+            + " ±0, subnormals and infinities included")
+    void reluLoops() {
+        int rows = 37; // 37×61: not a multiple of the loops' chunk
+        int cols = 61;
+        double[] v = random(rows * cols, 11);
+        double[] special = {Double.NaN, -0.0, 0.0, Double.MIN_VALUE, -Double.MIN_VALUE, Double.POSITIVE_INFINITY,
+            Double.NEGATIVE_INFINITY, Double.MAX_VALUE, 1e-310};
+        System.arraycopy(special, 0, v, 1030, special.length); // in the second chunk
+        try (TensorScope scope = be.scope()) {
+            Tensor x = be.fromHost(v, rows, cols, DType.F64);
+            Tensor y = be.zeros(rows, cols, DType.F64);
+            Tensor dy = be.zeros(rows, cols, DType.F64);
+            be.map(Activation.RELU, x, y);
+            be.mapDerivative(Activation.RELU, x, dy);
+            double[] got = be.toHost(y);
+            double[] gotD = be.toHost(dy);
+            for (int i = 0; i < v.length; i++) {
+                // bit for bit: +0 and −0 differ
+                assertEquals(Double.doubleToLongBits(Activation.RELU.apply(v[i])), Double.doubleToLongBits(got[i]),
+                        "relu(" + v[i] + ")");
+                assertEquals(Activation.RELU.derivative(v[i]), gotD[i], "relu'(" + v[i] + ")");
+            }
+            be.map(Activation.RELU, x, x); // in place
+            assertArrayEquals(got, be.toHost(x));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    @DisplayName("the fused Adam update equals optax's formula element by element, on sizes that end mid-chunk")
+    void adamUpdate(DType d) {
+        for (int n : new int[] {1, 1023, 5000}) {
+            double[] g = random(n, 12);
+            double[] m = random(n, 13);
+            double[] v = random(n, 14);
+            for (int i = 0; i < n; i++) {
+                v[i] = Math.abs(v[i]);
+            }
+            double b1 = 0.9;
+            double b2 = 0.999;
+            double step = 0.01 / (1 - Math.pow(b1, 3));
+            double vScale = 1 / (1 - Math.pow(b2, 3));
+            double eps = 1e-8;
+            try (TensorScope scope = be.scope()) {
+                Tensor tg = be.fromHost(g, 1, n, d);
+                Tensor tm = be.fromHost(m, 1, n, d);
+                Tensor tv = be.fromHost(v, 1, n, d);
+                double[] gh = be.toHost(tg);
+                double[] mh = be.toHost(tm);
+                double[] vh = be.toHost(tv);
+                Tensor u = be.zeros(1, n, d);
+                be.adamUpdate(tg, tm, tv, b1, b2, step, vScale, eps, tm, tv, u); // moments in place
+                double[] wantM = new double[n];
+                double[] wantV = new double[n];
+                double[] wantU = new double[n];
+                for (int i = 0; i < n; i++) {
+                    wantM[i] = b1 * mh[i] + (1 - b1) * gh[i];
+                    wantV[i] = b2 * vh[i] + (1 - b2) * gh[i] * gh[i];
+                    wantU[i] = -step * wantM[i] / (Math.sqrt(vScale * wantV[i]) + eps);
+                }
+                assertClose(wantM, be.toHost(tm), d);
+                assertClose(wantV, be.toHost(tv), d);
+                assertClose(wantU, be.toHost(u), d);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    @DisplayName("denseForward writes s_w·X·W + s_b·b over an unset array, with and without a bias, small and large")
+    void denseForward(DType d) {
+        for (int[] shape : new int[][] {{5, 3, 4}, {300, 7, 260}}) { // the second has more than 2^16 outputs
+            int n = shape[0];
+            int k = shape[1];
+            int h = shape[2];
+            double[] x = random(n * k, 15);
+            double[] w = random(k * h, 16);
+            double[] b = random(h, 17);
+            try (TensorScope scope = be.scope()) {
+                // leave stale values in the pool for the output to land on
+                be.fromHost(random(n * h, 18), n, h, d).close();
+                Tensor tx = be.fromHost(x, n, k, d);
+                Tensor tw = be.fromHost(w, k, h, d);
+                Tensor tb = be.fromHost(b, 1, h, d);
+                for (boolean withBias : new boolean[] {true, false}) {
+                    double[] want = new double[n * h];
+                    for (int i = 0; i < n; i++) {
+                        for (int j = 0; j < h; j++) {
+                            double s = 0;
+                            for (int q = 0; q < k; q++) {
+                                s += x[i * k + q] * w[q * h + j];
+                            }
+                            want[i * h + j] = 1.3 * s + (withBias ? 0.1 * b[j] : 0);
+                        }
+                    }
+                    try (Tensor z = be.denseForward(tx, tw, withBias ? tb : null, 1.3, 0.1)) {
+                        assertClose(want, be.toHost(z), d);
+                    }
+                }
+                assertThrows(IllegalArgumentException.class, () -> be.denseForward(tw, tw, null, 1, 1));
+                assertThrows(IllegalArgumentException.class, () -> be.denseForward(tx, tw, tx, 1, 1));
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("arrays freed with equal values come back as distinct arrays")
+    void poolHandsOutDistinctArrays() {
+        double[] r1 = random(15, 19);
+        double[] r2 = random(15, 20);
+        try (TensorScope scope = be.scope()) {
+            // a column and a row of zeros: INDArray.equals calls them equal
+            Tensor column = be.zeros(15, 1, DType.F64);
+            Tensor row = be.zeros(1, 15, DType.F64);
+            column.close();
+            row.close(); // kept first
+            Tensor u = be.fromHost(r1, 15, 1, DType.F64); // takes the column
+            Tensor w = be.fromHost(r2, 15, 1, DType.F64); // must not take it again
+            assertArrayEquals(r1, be.toHost(u));
+            assertArrayEquals(r2, be.toHost(w));
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    @DisplayName("hadamard, axpby, affine, addRowVector and columnSums match host loops on 5×3 and on 300×260 (past 2^16"
+            + " elements, where the loops now run), in place too")
+    void elementwiseAtTrainingSizes(DType d) {
+        for (int[] shape : new int[][] {{5, 3}, {300, 260}}) {
+            int rows = shape[0];
+            int cols = shape[1];
+            int n = rows * cols;
+            double[] a = random(n, 21);
+            double[] b = random(n, 22);
+            double[] row = random(cols, 23);
+            double[] had = new double[n];
+            double[] ax = new double[n];
+            double[] af = new double[n];
+            double[] ar = new double[n];
+            double[] cs = new double[cols];
+            try (TensorScope scope = be.scope()) {
+                Tensor ta = be.fromHost(a, rows, cols, d);
+                Tensor tb = be.fromHost(b, rows, cols, d);
+                double[] ah = be.toHost(ta); // rounded as the backend holds them
+                double[] bh = be.toHost(tb);
+                double[] rh = be.toHost(be.fromHost(row, 1, cols, d));
+                for (int i = 0; i < n; i++) {
+                    had[i] = ah[i] * bh[i];
+                    ax[i] = 0.3 * ah[i] - 1.7 * bh[i];
+                    af[i] = 2.5 * ah[i] + 0.25;
+                    ar[i] = ah[i] + rh[i % cols];
+                    cs[i % cols] += ah[i];
+                }
+                Tensor out = be.zeros(rows, cols, d);
+                be.hadamard(ta, tb, out);
+                assertClose(had, be.toHost(out), d);
+                be.axpby(0.3, ta, -1.7, tb, out);
+                assertClose(ax, be.toHost(out), d);
+                be.affine(2.5, ta, 0.25, out);
+                assertClose(af, be.toHost(out), d);
+                be.addRowVector(ta, be.fromHost(row, 1, cols, d), out);
+                assertClose(ar, be.toHost(out), d);
+                Tensor sums = be.zeros(1, cols, d);
+                be.columnSums(ta, sums);
+                assertClose(cs, be.toHost(sums), d);
+                be.axpby(0.3, ta, -1.7, tb, ta); // out is x
+                assertClose(ax, be.toHost(ta), d);
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("dot of doubles over several 8,192-element pieces equals the sum on the host")
+    void dotInPieces() {
+        for (int n : new int[] {8192, 20001}) {
+            double[] a = random(n, 24);
+            double[] b = random(n, 25);
+            double want = 0;
+            double scale = 0;
+            for (int i = 0; i < n; i++) {
+                want += a[i] * b[i];
+                scale += Math.abs(a[i] * b[i]);
+            }
+            try (TensorScope scope = be.scope()) {
+                assertEquals(want, be.dot(be.fromHost(a, 1, n, DType.F64), be.fromHost(b, 1, n, DType.F64)),
+                        1e-13 * scale);
+            }
         }
     }
 }
