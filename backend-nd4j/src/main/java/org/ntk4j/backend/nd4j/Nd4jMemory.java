@@ -81,7 +81,9 @@ final class Nd4jMemory {
      * @return a new detached c-order array holding the values
      */
     static INDArray fromHost(double[] data, int rows, int cols, DType dtype) {
-        INDArray a = zeros(rows, cols, dtype);
+        // a kept buffer is overwritten whole: no need to clear it first
+        DataBuffer kept = Nd4jBufferPool.take(dataType(dtype), (long) rows * cols);
+        INDArray a = kept != null ? reuse(kept, rows, cols) : zeros(rows, cols, dtype);
         write(a, data);
         return a;
     }
