@@ -537,6 +537,150 @@ public interface Backend extends AutoCloseable {
     }
 
     /**
+     * Factors the symmetric positive definite matrix stored in one triangle of {@code a} (diagonal included)
+     * into that triangle: L with L·Lᵀ = A for {@link Triangle#LOWER}, U with Uᵀ·U = A for {@link Triangle#UPPER}
+     * (LAPACK's {@code potrf}). The other strict triangle is neither read nor written, so that it can hold
+     * another matrix. The default factors on the host; a backend should override it.
+     *
+     * @param a an n×n tensor, modified in the triangle {@code part} (its values there are unspecified when the
+     *     exception is thrown)
+     * @param part the triangle that holds A and receives the factor
+     * @throws NotPositiveDefiniteException if a pivot is not positive
+     */
+    default void choleskyFactorInPlace(Tensor a, Triangle part) {
+        if (a.rows() != a.cols()) {
+            throw new IllegalArgumentException("choleskyFactorInPlace: A must be square, got " + a.shape());
+        }
+        int n = a.rows();
+        double[] v = toHost(a);
+        double[] l = HostTriangular.lowerOf(v, n, part == Triangle.UPPER);
+        int pivot = HostTriangular.cholesky(l, n);
+        if (pivot >= 0) {
+            throw new NotPositiveDefiniteException("choleskyFactorInPlace: the " + a.shape()
+                    + " matrix is not positive definite (the leading minor of order " + (pivot + 1) + " is not positive)");
+        }
+        HostTriangular.storeLower(l, n, part == Triangle.UPPER, v);
+        try (Tensor t = fromHost(v, n, n, a.dtype())) {
+            affine(1, t, 0, a);
+        }
+    }
+
+    /**
+     * out ← R⁻¹·B, or R⁻ᵀ·B when {@code transpose}, for R the triangle {@code part} of {@code r} (diagonal
+     * included; the other strict triangle is not read). {@link Triangle#LOWER} is
+     * {@link #triangularSolve(Tensor, boolean, Tensor, Tensor)}; the default solves the upper case on the host.
+     *
+     * @param r an n×n tensor (not modified)
+     * @param part the triangle that holds R
+     * @param transpose whether to solve with Rᵀ
+     * @param b an n×k tensor (not modified unless it is {@code out})
+     * @param out an n×k tensor, modified: X; may be {@code b}
+     * @throws SingularMatrixException if a diagonal entry of R is zero
+     */
+    default void triangularSolve(Tensor r, Triangle part, boolean transpose, Tensor b, Tensor out) {
+        if (part == Triangle.LOWER) {
+            triangularSolve(r, transpose, b, out);
+            return;
+        }
+        Checks.requireSquareSystem("triangularSolve", r, b, out);
+        int n = r.rows();
+        double[] l = HostTriangular.lowerOf(toHost(r), n, true);
+        requireNonZeroDiagonal(l, n);
+        double[] x = toHost(b);
+        HostTriangular.solveLower(l, n, !transpose, x, b.cols());
+        try (Tensor t = fromHost(x, b.rows(), b.cols(), out.dtype())) {
+            affine(1, t, 0, out);
+        }
+    }
+
+    /**
+     * The triangle {@code part} of {@code a} ← that triangle of Rᵀ·R for a lower R, of R·Rᵀ for an upper R, R
+     * being the triangle {@code part} of a (LAPACK's {@code lauum}; for R = Lᵀ both are Lᵀ·L). The other strict
+     * triangle is neither read nor written. The default multiplies on the host; a backend should override it.
+     *
+     * @param a an n×n tensor, modified in the triangle {@code part}
+     * @param part the triangle that holds R and receives the product
+     */
+    default void triangularGramInPlace(Tensor a, Triangle part) {
+        if (a.rows() != a.cols()) {
+            throw new IllegalArgumentException("triangularGramInPlace: R must be square, got " + a.shape());
+        }
+        int n = a.rows();
+        double[] v = toHost(a);
+        double[] c = HostTriangular.transposeTimesSelf(HostTriangular.lowerOf(v, n, part == Triangle.UPPER), n);
+        HostTriangular.storeLower(c, n, part == Triangle.UPPER, v);
+        try (Tensor t = fromHost(v, n, n, a.dtype())) {
+            affine(1, t, 0, a);
+        }
+    }
+
+    /**
+     * Copies the strict triangle {@code from} of {@code a} onto the other strict triangle, transposed: a(j, i) ←
+     * a(i, j). The diagonal is not touched. The default copies through the host; a backend may override it.
+     *
+     * @param a an n×n tensor, modified in the strict triangle opposite {@code from}
+     * @param from the triangle that is copied
+     */
+    default void mirrorTriangle(Tensor a, Triangle from) {
+        if (a.rows() != a.cols()) {
+            throw new IllegalArgumentException("mirrorTriangle: A must be square, got " + a.shape());
+        }
+        int n = a.rows();
+        double[] v = toHost(a);
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < i; j++) {
+                if (from == Triangle.LOWER) {
+                    v[j * n + i] = v[i * n + j];
+                } else {
+                    v[i * n + j] = v[j * n + i];
+                }
+            }
+        }
+        try (Tensor t = fromHost(v, n, n, a.dtype())) {
+            affine(1, t, 0, a);
+        }
+    }
+
+    /**
+     * @param a an n×n tensor (not modified)
+     * @return its diagonal, a new array of n values (F32 widened). The default reads the tensor through the
+     *     host; a backend may override it.
+     */
+    default double[] diagonal(Tensor a) {
+        if (a.rows() != a.cols()) {
+            throw new IllegalArgumentException("diagonal: A must be square, got " + a.shape());
+        }
+        int n = a.rows();
+        double[] v = toHost(a);
+        double[] d = new double[n];
+        for (int i = 0; i < n; i++) {
+            d[i] = v[i * n + i];
+        }
+        return d;
+    }
+
+    /**
+     * Overwrites the diagonal of {@code a}, rounding to F32 for an F32 tensor. The default copies through the
+     * host; a backend may override it.
+     *
+     * @param d n values (not modified)
+     * @param a an n×n tensor, modified on its diagonal
+     */
+    default void setDiagonal(double[] d, Tensor a) {
+        if (a.rows() != a.cols() || d.length != a.rows()) {
+            throw new IllegalArgumentException("setDiagonal: " + d.length + " values for the diagonal of " + a.shape());
+        }
+        int n = a.rows();
+        double[] v = toHost(a);
+        for (int i = 0; i < n; i++) {
+            v[i * n + i] = d[i];
+        }
+        try (Tensor t = fromHost(v, n, n, a.dtype())) {
+            affine(1, t, 0, a);
+        }
+    }
+
+    /**
      * @param l row-major n×n values (not modified)
      * @param n n
      * @throws SingularMatrixException naming the first zero on the diagonal

@@ -1,7 +1,10 @@
 package org.ntk4j.predict;
 
+import org.ntk4j.backend.Backend;
 import org.ntk4j.backend.spi.HostTriangular;
 import org.ntk4j.predict.FalkonOptions.Precision;
+import org.ntk4j.tensor.DType;
+import org.ntk4j.tensor.Tensor;
 
 /**
  * One row block of the Nyström kernel K_NM: K(X_rows, C) for a run of consecutive samples against all M
@@ -61,6 +64,37 @@ public final class KnmTile implements java.io.Serializable {
     /** @return the bytes its values take */
     public long bytes() {
         return f64 != null ? 8L * f64.length : 4L * f32.length;
+    }
+
+    /**
+     * Rows [r0, r1) of the tile as a new (r1 − r0)×M F64 tensor, F32 values widened exactly, so that their
+     * products run as the backend's GEMM with F64 sums.
+     *
+     * @param backend the backend the tensor is made on
+     * @param r0 the first row, inclusive, ≥ 0
+     * @param r1 the last row, exclusive, ≤ {@link #rows()}
+     * @param scratch host array the rows are copied into on the way, used when it holds exactly (r1 − r0)·M
+     *                values (modified), otherwise a new one is made
+     * @return the tensor, owned by the caller's scope
+     */
+    public Tensor toBackend(Backend backend, int r0, int r1, double[] scratch) {
+        if (r0 < 0 || r1 > rows || r0 >= r1) {
+            throw new IllegalArgumentException("rows [" + r0 + ", " + r1 + ") of a K_NM tile of " + rows);
+        }
+        int len = (r1 - r0) * m;
+        if (f64 != null && len == f64.length) {
+            return backend.fromHost(f64, rows, m, DType.F64);
+        }
+        double[] wide = scratch != null && scratch.length == len ? scratch : new double[len];
+        int o = r0 * m;
+        if (f64 != null) {
+            System.arraycopy(f64, o, wide, 0, len);
+        } else {
+            for (int i = 0; i < len; i++) {
+                wide[i] = f32[o + i];
+            }
+        }
+        return backend.fromHost(wide, r1 - r0, m, DType.F64);
     }
 
     /**

@@ -1,16 +1,21 @@
 package org.ntk4j.predict;
 
-import java.util.stream.IntStream;
 import org.ntk4j.backend.Backend;
 import org.ntk4j.predict.FalkonOptions.Precision;
+import org.ntk4j.tensor.DType;
 import org.ntk4j.tensor.Tensor;
+import org.ntk4j.tensor.TensorScope;
 
 /**
- * K_NM on one machine: its tiles computed on a backend and either kept on the host (then the products run over
- * the tiles in parallel) or recomputed for every product. Either way a product sums the tiles' shares in tile
- * order, so both modes give the same numbers for F64 tiles.
+ * K_NM on one machine: its tiles computed on a backend and either kept on the host (F32 or F64) or recomputed for
+ * every product. Either way a product runs over blocks of a few rows in sample order, each copied to the backend
+ * in F64 (F32 values widened exactly) and multiplied there by GEMM with F64 sums into one C×M tensor; so both
+ * modes give the same numbers for F64 tiles.
  */
 final class LocalNystrom implements NystromProducts {
+
+    /** Values of K_NM per block of a product: 8 MiB in F64. */
+    private static final int BLOCK_VALUES = 1 << 20;
 
     private final Backend backend;
     private final CrossKernel kernel;
@@ -65,47 +70,61 @@ final class LocalNystrom implements NystromProducts {
 
     @Override
     public double[] gram(double[] v, int c) {
-        return sum(c, (tile, acc) -> tile.gramInto(v, c, acc), false);
+        try (TensorScope scope = backend.scope()) {
+            Tensor vt = backend.fromHost(v, c, centres.rows(), DType.F64);
+            return sum(c, (first, k, acc) -> {
+                try (Tensor u = backend.zeros(k.rows(), c, DType.F64)) {
+                    backend.gemm(1, k, false, vt, true, 0, u);
+                    backend.gemm(1, u, true, k, false, 1, acc);
+                }
+            }, false);
+        }
     }
 
     @Override
     public double[] transposeTimes(double[] y, int c) {
-        return sum(c, (tile, acc) -> tile.transposeTimesInto(y, c, acc), true);
+        return sum(c, (first, k, acc) -> {
+            double[] rows = new double[k.rows() * c];
+            System.arraycopy(y, first * c, rows, 0, rows.length);
+            try (Tensor yt = backend.fromHost(rows, k.rows(), c, DType.F64)) {
+                backend.gemm(1, yt, true, k, false, 1, acc);
+            }
+        }, true);
     }
 
+    /** The share of a block of K_NM's rows in a product, added into the C×M accumulator. */
     private interface Share {
-        void add(KnmTile tile, double[] acc);
+        /**
+         * @param firstSample the sample of the block's first row
+         * @param values the block, rows×M F64 (not modified)
+         * @param acc the C×M sum (modified)
+         */
+        void add(int firstSample, Tensor values, Tensor acc);
     }
 
+    /**
+     * Σ over the blocks of {@link #blockRows} rows, in sample order, of their shares. A block is small enough
+     * that its widening, its copy to the backend and its two GEMMs find it in the cache.
+     */
     private double[] sum(int c, Share share, boolean report) {
         int m = centres.rows();
-        double[] total = new double[c * m];
-        if (kept != null) {
-            double[][] parts = IntStream.range(0, tiles).parallel().mapToObj(t -> {
-                double[] acc = new double[c * m];
-                share.add(kept[t], acc);
-                return acc;
-            }).toArray(double[][]::new);
-            for (double[] p : parts) {
-                add(total, p);
+        int block = Math.max(1, Math.min(tileRows, BLOCK_VALUES / m));
+        double[] scratch = new double[block * m];
+        try (TensorScope scope = backend.scope()) {
+            Tensor acc = backend.zeros(c, m, DType.F64);
+            for (int t = 0; t < tiles; t++) {
+                KnmTile tile = kept != null ? kept[t] : KnmTile.of(compute(t), t * tileRows, rows(t), m, Precision.F64);
+                for (int r0 = 0; r0 < tile.rows(); r0 += block) {
+                    int r1 = Math.min(tile.rows(), r0 + block);
+                    try (TensorScope blockScope = backend.scope()) {
+                        share.add(tile.firstRow() + r0, tile.toBackend(backend, r0, r1, scratch), acc);
+                    }
+                }
+                if (report && kept == null) {
+                    progress.kernelTile("K_NM", t + 1, tiles);
+                }
             }
-            return total;
-        }
-        for (int t = 0; t < tiles; t++) {
-            KnmTile tile = KnmTile.of(compute(t), t * tileRows, rows(t), m, Precision.F64);
-            double[] acc = new double[c * m];
-            share.add(tile, acc);
-            add(total, acc);
-            if (report) {
-                progress.kernelTile("K_NM", t + 1, tiles);
-            }
-        }
-        return total;
-    }
-
-    private static void add(double[] total, double[] part) {
-        for (int i = 0; i < total.length; i++) {
-            total[i] += part[i];
+            return backend.toHost(acc);
         }
     }
 
@@ -116,4 +135,5 @@ final class LocalNystrom implements NystromProducts {
     private double[] compute(int t) {
         return KernelTiles.block(backend, kernel, x, d, t * tileRows, t * tileRows + rows(t), centres);
     }
+
 }

@@ -133,12 +133,13 @@ final class FalkonSolver {
         return 0;
     }
 
-    /** A progress bar per kernel phase, and a line per CG iteration. */
+    /** A progress bar per kernel phase, and a line per CG iteration with the seconds since the last report. */
     private static final class Bars implements FalkonProgress, AutoCloseable {
         private final PrintWriter err;
         private final boolean quiet;
         private Progress bar;
         private String phase;
+        private long last = System.nanoTime();
 
         Bars(PrintWriter err, boolean quiet) {
             this.err = err;
@@ -153,16 +154,20 @@ final class FalkonSolver {
                 bar = new Progress(err, p, "tiles", total, Progress.Mode.auto(quiet), System::nanoTime);
             }
             bar.update(done, "");
+            last = System.nanoTime();
         }
 
         @Override
         public void iteration(int iteration, double residual) {
             close();
             phase = null;
+            long now = System.nanoTime();
             if (!quiet) {
-                err.printf(Locale.ROOT, "CG iteration %d: relative residual %.3g%n", iteration, residual);
+                err.printf(Locale.ROOT, "CG iteration %d: relative residual %.3g (%.1f s)%n", iteration, residual,
+                        (now - last) / 1e9);
                 err.flush();
             }
+            last = now;
         }
 
         @Override

@@ -94,6 +94,15 @@ public abstract class BackendConformanceKit {
     }
 
     @Nested
+    @DisplayName("triangles: factor, solve, Gram product, mirror and diagonal on one triangle of a shared buffer")
+    class Triangles extends TriangleConformance {
+        @Override
+        protected Backend createBackend() {
+            return BackendConformanceKit.this.createBackend();
+        }
+    }
+
+    @Nested
     @DisplayName("composites: gram, crossGram, dense forward and backward, NTK layer accumulation")
     class Composites extends CompositeConformance {
         @Override

@@ -127,6 +127,40 @@ public final class HostTriangular {
     }
 
     /**
+     * @param a row-major n×n values (not modified)
+     * @param n n
+     * @param upper whether to take the upper triangle, transposed, rather than the lower one
+     * @return a new row-major n×n array whose lower triangle is that triangle of a (transposed when upper) and
+     *     whose strict upper triangle is zero
+     */
+    public static double[] lowerOf(double[] a, int n, boolean upper) {
+        double[] l = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j <= i; j++) {
+                l[i * n + j] = upper ? a[j * n + i] : a[i * n + j];
+            }
+        }
+        return l;
+    }
+
+    /**
+     * Writes the lower triangle of {@code l} into one triangle of {@code a}, transposed for the upper one; the
+     * other strict triangle of a is left as it is.
+     *
+     * @param l row-major n×n values (not modified; its strict upper triangle is not read)
+     * @param n n
+     * @param upper whether to write a's upper triangle
+     * @param a row-major n×n values, modified
+     */
+    public static void storeLower(double[] l, int n, boolean upper, double[] a) {
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j <= i; j++) {
+                a[upper ? j * n + i : i * n + j] = l[i * n + j];
+            }
+        }
+    }
+
+    /**
      * Σ_{k&lt;len} a[ao + k]·b[bo + k], in four partial sums (the dot product of the host loops here and of other
      * host-side solvers).
      *

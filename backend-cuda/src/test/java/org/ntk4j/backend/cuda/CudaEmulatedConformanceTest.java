@@ -11,6 +11,7 @@ import org.ntk4j.tck.DualConformance;
 import org.ntk4j.tck.ElementwiseConformance;
 import org.ntk4j.tck.GemmConformance;
 import org.ntk4j.tck.LinearAlgebraConformance;
+import org.ntk4j.tck.TriangleConformance;
 import org.ntk4j.tck.MemoryConformance;
 import org.ntk4j.tck.ScopeConformance;
 import org.ntk4j.tck.WindowConformance;
@@ -57,6 +58,11 @@ class CudaEmulatedConformanceTest {
 
     @Nested
     class LinearAlgebra extends LinearAlgebraConformance {
+        @Override protected Backend createBackend() { return emulated(); }
+    }
+
+    @Nested
+    class Triangles extends TriangleConformance {
         @Override protected Backend createBackend() { return emulated(); }
     }
 

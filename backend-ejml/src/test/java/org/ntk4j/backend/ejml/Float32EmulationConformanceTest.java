@@ -9,6 +9,7 @@ import org.ntk4j.tck.DualConformance;
 import org.ntk4j.tck.ElementwiseConformance;
 import org.ntk4j.tck.GemmConformance;
 import org.ntk4j.tck.LinearAlgebraConformance;
+import org.ntk4j.tck.TriangleConformance;
 import org.ntk4j.tck.MemoryConformance;
 import org.ntk4j.tck.ScopeConformance;
 import org.ntk4j.tck.WindowConformance;
@@ -49,6 +50,11 @@ class Float32EmulationConformanceTest {
 
     @Nested
     class LinearAlgebra extends LinearAlgebraConformance {
+        @Override protected Backend createBackend() { return new Float32Emulation(); }
+    }
+
+    @Nested
+    class Triangles extends TriangleConformance {
         @Override protected Backend createBackend() { return new Float32Emulation(); }
     }
 

@@ -16,6 +16,7 @@ import org.ntk4j.backend.Activation;
 import org.ntk4j.backend.Backend;
 import org.ntk4j.backend.BackendOptions;
 import org.ntk4j.backend.SymmetricEigen;
+import org.ntk4j.backend.Triangle;
 import org.ntk4j.backend.WindowGeometry;
 import org.ntk4j.backend.spi.AbstractTensor;
 import org.ntk4j.backend.spi.Checks;
@@ -537,6 +538,59 @@ public final class Nd4jBackend implements Backend {
     @Override
     public void triangularGram(Tensor l, Tensor out) {
         Nd4jLinalg.triangularGram(this, l, out);
+    }
+
+    /** Overrides the host default: LAPACK {@code potrf} in the one triangle. */
+    @Override
+    public void choleskyFactorInPlace(Tensor a, Triangle part) {
+        Nd4jLinalg.choleskyFactor(this, a, part == Triangle.UPPER);
+    }
+
+    /** Overrides the host default: BLAS {@code trsm} with the one triangle. */
+    @Override
+    public void triangularSolve(Tensor r, Triangle part, boolean transpose, Tensor b, Tensor out) {
+        Nd4jLinalg.triangularSolve(this, r, part == Triangle.UPPER, transpose, b, out);
+    }
+
+    /** Overrides the host default: LAPACK {@code lauum} in the one triangle. */
+    @Override
+    public void triangularGramInPlace(Tensor a, Triangle part) {
+        Nd4jLinalg.triangularGramInPlace(this, a, part == Triangle.UPPER);
+    }
+
+    /** Overrides the host default: strided BLAS copies on the buffer. */
+    @Override
+    public void mirrorTriangle(Tensor a, Triangle from) {
+        INDArray m = arr(a);
+        Checks.requireShape("mirrorTriangle", a, a.cols(), a.cols());
+        Nd4jNative.mirror(m, from == Triangle.UPPER);
+    }
+
+    /** Overrides the host default: reads the n diagonal entries only. */
+    @Override
+    public double[] diagonal(Tensor a) {
+        INDArray m = arr(a);
+        Checks.requireShape("diagonal", a, a.cols(), a.cols());
+        int n = a.rows();
+        double[] d = new double[n];
+        for (int i = 0; i < n; i++) {
+            d[i] = m.data().getDouble((long) i * n + i);
+        }
+        return d;
+    }
+
+    /** Overrides the host default: writes the n diagonal entries only. */
+    @Override
+    public void setDiagonal(double[] d, Tensor a) {
+        INDArray m = arr(a);
+        Checks.requireShape("setDiagonal", a, a.cols(), a.cols());
+        if (d.length != a.rows()) {
+            throw new IllegalArgumentException("setDiagonal: " + d.length + " values for the diagonal of " + a.shape());
+        }
+        int n = a.rows();
+        for (int i = 0; i < n; i++) {
+            m.data().put((long) i * n + i, d[i]);
+        }
     }
 
     @Override

@@ -50,11 +50,17 @@ final class Nd4jLinalg {
     }
 
     static void choleskyFactor(Nd4jBackend backend, Tensor a) {
+        choleskyFactor(backend, a, false);
+        Nd4jNative.zeroUpper(backend.arr(a));
+    }
+
+    /** potrf in one triangle; the other strict triangle is not touched. */
+    static void choleskyFactor(Nd4jBackend backend, Tensor a, boolean upper) {
         INDArray ma = backend.arr(a);
         if (a.rows() != a.cols()) {
             throw new IllegalArgumentException("choleskyFactorInPlace: A must be square, got " + a.shape());
         }
-        int info = Nd4jNative.potrf(ma);
+        int info = Nd4jNative.potrf(ma, upper);
         if (info > 0) {
             throw new NotPositiveDefiniteException("choleskyFactorInPlace: the " + a.shape()
                     + " matrix is not positive definite (the leading minor of order " + info + " is not positive)");
@@ -65,10 +71,15 @@ final class Nd4jLinalg {
                     + " matrix is not positive definite (it holds a value that is not finite)");
         }
         requireOk("choleskyFactorInPlace", "potrf", info);
-        Nd4jNative.zeroUpper(ma);
     }
 
     static void triangularSolve(Nd4jBackend backend, Tensor l, boolean transpose, Tensor b, Tensor out) {
+        triangularSolve(backend, l, false, transpose, b, out);
+    }
+
+    /** trsm with the lower or upper triangle of {@code l}. */
+    static void triangularSolve(Nd4jBackend backend, Tensor l, boolean upper, boolean transpose, Tensor b,
+                                Tensor out) {
         INDArray ml = backend.arr(l);
         INDArray mb = backend.arr(b);
         INDArray mo = backend.arr(out);
@@ -83,7 +94,20 @@ final class Nd4jLinalg {
         if (mo != mb) {
             Nd4jNative.copy(mb, mo);
         }
-        Nd4jNative.trsmLower(ml, transpose, mo);
+        if (upper) {
+            Nd4jNative.trsmUpper(ml, transpose, mo);
+        } else {
+            Nd4jNative.trsmLower(ml, transpose, mo);
+        }
+    }
+
+    /** lauum in one triangle; the other strict triangle is not touched. */
+    static void triangularGramInPlace(Nd4jBackend backend, Tensor a, boolean upper) {
+        INDArray ma = backend.arr(a);
+        if (a.rows() != a.cols()) {
+            throw new IllegalArgumentException("triangularGramInPlace: R must be square, got " + a.shape());
+        }
+        requireOk("triangularGramInPlace", "lauum", Nd4jNative.lauum(ma, upper));
     }
 
     static void triangularGram(Nd4jBackend backend, Tensor l, Tensor out) {

@@ -108,7 +108,8 @@ final class Nd4jMemory {
      * @return a new detached c-order array holding the values
      */
     static INDArray fromHost(double[] data, int rows, int cols, DType dtype) {
-        INDArray a = zeros(rows, cols, dtype);
+        // overwritten whole: no need to clear it first
+        INDArray a = empty(rows, cols, dtype);
         write(a, data);
         return a;
     }

@@ -161,13 +161,27 @@ final class Nd4jNative {
      * @return LAPACK's info: 0 on success, i &gt; 0 when the leading minor of order i is not positive
      */
     static int potrf(INDArray a) {
-        return Nd4jLapackThread.call(() -> potrfHere(a));
+        return potrf(a, false);
     }
 
-    private static int potrfHere(INDArray a) {
+    /**
+     * Cholesky factorization in one triangle of the row-major {@code a}: its lower triangle becomes L with
+     * A = L·Lᵀ, or its upper triangle U with A = Uᵀ·U; the other strict triangle is not touched. Column-major,
+     * the row-major upper triangle is the lower one.
+     *
+     * @param a n×n, modified in that triangle
+     * @param upper whether the matrix and its factor are in the upper triangle
+     * @return LAPACK's info: 0 on success, i &gt; 0 when the leading minor of order i is not positive
+     */
+    static int potrf(INDArray a, boolean upper) {
+        return Nd4jLapackThread.call(() -> potrfHere(a, upper));
+    }
+
+    private static int potrfHere(INDArray a, boolean upper) {
         int n = a.rows();
-        return isDouble(a) ? openblas.LAPACKE_dpotrf(LAPACK_COL_MAJOR, (byte) 'U', n, d(a), n)
-                : openblas.LAPACKE_spotrf(LAPACK_COL_MAJOR, (byte) 'U', n, f(a), n);
+        byte uplo = (byte) (upper ? 'L' : 'U');
+        return isDouble(a) ? openblas.LAPACKE_dpotrf(LAPACK_COL_MAJOR, uplo, n, d(a), n)
+                : openblas.LAPACKE_spotrf(LAPACK_COL_MAJOR, uplo, n, f(a), n);
     }
 
     /**
@@ -195,6 +209,18 @@ final class Nd4jNative {
     }
 
     /**
+     * B ← U⁻¹·B or U⁻ᵀ·B for the upper triangle U of the row-major n×n {@code u} (BLAS {@code trsm} on the
+     * buffers, no copies).
+     *
+     * @param u n×n (not modified; its strict lower triangle is not read)
+     * @param transpose whether to solve with Uᵀ
+     * @param b n×k right-hand sides, modified: the solution
+     */
+    static void trsmUpper(INDArray u, boolean transpose, INDArray b) {
+        trsm(u, b, UPPER, transpose ? TRANS : NO_TRANS, NON_UNIT);
+    }
+
+    /**
      * The row-major lower triangle L of {@code a} becomes Lᵀ·L (its lower triangle). LAPACK {@code lauum} runs
      * column-major on the upper triangle U = Lᵀ and computes U·Uᵀ = Lᵀ·L in place; the strict upper triangle of
      * the row-major array is not touched.
@@ -203,13 +229,27 @@ final class Nd4jNative {
      * @return LAPACK's info: 0 on success
      */
     static int lauum(INDArray a) {
-        return Nd4jLapackThread.call(() -> lauumHere(a));
+        return lauum(a, false);
     }
 
-    private static int lauumHere(INDArray a) {
+    /**
+     * The row-major lower triangle L of {@code a} becomes Lᵀ·L, or its upper triangle U becomes U·Uᵀ (that
+     * triangle of the product); the other strict triangle is not touched. Column-major the row-major upper
+     * triangle U is the lower triangle Uᵀ, whose {@code lauum} is (Uᵀ)ᵀ·Uᵀ = U·Uᵀ.
+     *
+     * @param a n×n, modified in that triangle
+     * @param upper whether the factor and the product are in the upper triangle
+     * @return LAPACK's info: 0 on success
+     */
+    static int lauum(INDArray a, boolean upper) {
+        return Nd4jLapackThread.call(() -> lauumHere(a, upper));
+    }
+
+    private static int lauumHere(INDArray a, boolean upper) {
         int n = a.rows();
-        return isDouble(a) ? openblas.LAPACKE_dlauum(LAPACK_COL_MAJOR, (byte) 'U', n, d(a), n)
-                : openblas.LAPACKE_slauum(LAPACK_COL_MAJOR, (byte) 'U', n, f(a), n);
+        byte uplo = (byte) (upper ? 'L' : 'U');
+        return isDouble(a) ? openblas.LAPACKE_dlauum(LAPACK_COL_MAJOR, uplo, n, d(a), n)
+                : openblas.LAPACKE_slauum(LAPACK_COL_MAJOR, uplo, n, f(a), n);
     }
 
     /**
@@ -233,16 +273,29 @@ final class Nd4jNative {
      * @param a n×n, modified
      */
     static void mirrorLower(INDArray a) {
+        mirror(a, false);
+    }
+
+    /**
+     * Copies one strict triangle of the row-major n×n {@code a} onto the other, transposed: column i's tail
+     * and row i's tail trade places by a strided copy.
+     *
+     * @param a n×n, modified in the strict triangle opposite the one copied
+     * @param fromUpper whether the upper triangle is copied into the lower one
+     */
+    static void mirror(INDArray a, boolean fromUpper) {
         int n = a.rows();
         for (int i = 0; i + 1 < n; i++) {
             long below = (i + 1) * (long) n + i;
             long right = i * (long) n + i + 1;
+            long src = fromUpper ? right : below;
+            long dst = fromUpper ? below : right;
+            int srcInc = fromUpper ? 1 : n;
+            int dstInc = fromUpper ? n : 1;
             if (isDouble(a)) {
-                DoublePointer p = d(a);
-                openblas.cblas_dcopy(n - i - 1, p.position(below), n, d(a).position(right), 1);
+                openblas.cblas_dcopy(n - i - 1, d(a).position(src), srcInc, d(a).position(dst), dstInc);
             } else {
-                FloatPointer p = f(a);
-                openblas.cblas_scopy(n - i - 1, p.position(below), n, f(a).position(right), 1);
+                openblas.cblas_scopy(n - i - 1, f(a).position(src), srcInc, f(a).position(dst), dstInc);
             }
         }
     }

@@ -25,8 +25,11 @@ import org.ntk4j.predict.FalkonModel;
 import org.ntk4j.predict.FalkonOptions;
 import org.ntk4j.predict.FalkonOptions.Precision;
 import org.ntk4j.predict.FalkonOptions.Storage;
+import org.ntk4j.predict.FalkonPreconditioner;
 import org.ntk4j.predict.FalkonProgress;
+import org.ntk4j.predict.KnmTile;
 import org.ntk4j.predict.NystromCentres;
+import org.ntk4j.predict.NystromProducts;
 import org.ntk4j.tensor.DType;
 import org.ntk4j.tensor.Tensor;
 import org.ntk4j.tensor.TensorScope;
@@ -178,6 +181,52 @@ class FalkonTest {
         assertArrayEquals(kept.alpha(), auto.alpha(), 0);
         double[] f64 = kept.predict(be, xt, 10, FalkonProgress.NONE);
         assertRelative(f64, single.predict(be, xt, 10, FalkonProgress.NONE), 1e-5, "F32 tiles");
+    }
+
+    @Test
+    void backendProductsOfF32TilesGiveWhatTheHostLoopsGive() {
+        int m = 30;
+        int rows = 16;
+        CrossKernel k = ntk();
+        FalkonOptions o = tight(m).withSeed(5).withTileRows(rows).withStorage(Storage.MEMORY, Precision.F32);
+        FalkonModel model = Falkon.of(k, o).fit(be, x, D, y, C);
+        double[] cx = NystromCentres.gather(x, D, NystromCentres.uniform(N, m, 5));
+        double[] knm = dense(k, x, cx);
+        List<KnmTile> tiles = new ArrayList<>();
+        for (int r0 = 0; r0 < N; r0 += rows) {
+            int r1 = Math.min(N, r0 + rows);
+            double[] part = java.util.Arrays.copyOfRange(knm, r0 * m, r1 * m);
+            tiles.add(KnmTile.of(part, r0, r1 - r0, m, Precision.F32));
+        }
+        NystromProducts hostLoops = new NystromProducts() {
+            @Override
+            public int samples() {
+                return N;
+            }
+
+            @Override
+            public int centres() {
+                return m;
+            }
+
+            @Override
+            public double[] gram(double[] v, int c) {
+                double[] acc = new double[c * m];
+                tiles.forEach(t -> t.gramInto(v, c, acc));
+                return acc;
+            }
+
+            @Override
+            public double[] transposeTimes(double[] yy, int c) {
+                double[] acc = new double[c * m];
+                tiles.forEach(t -> t.transposeTimesInto(yy, c, acc));
+                return acc;
+            }
+        };
+        try (FalkonPreconditioner pre = FalkonPreconditioner.of(be, dense(k, cx, cx), m, LAMBDA)) {
+            double[] alpha = Falkon.solve(pre, hostLoops, y, C, o, FalkonProgress.NONE, new int[1], new double[1]);
+            assertRelative(alpha, model.alpha(), 1e-10, "α from F32 tiles by GEMM against the host loops");
+        }
     }
 
     @Test
