@@ -107,11 +107,7 @@ public final class ActivationPaths {
      * @param out an r×c tensor, modified
      */
     public static void hostMap(Backend be, Activation f, Tensor x, Tensor out) {
-        Checks.requireSameDType("map", x, out);
-        Checks.requireSameShape("map", x, out);
-        double[] v = be.toHost(x);
-        forEach(v.length, i -> v[i] = f.apply(v[i]));
-        write(be, v, out);
+        hostElementwise(be, "map", f::apply, x, out);
     }
 
     /**
@@ -123,10 +119,16 @@ public final class ActivationPaths {
      * @param out an r×c tensor, modified
      */
     public static void hostMapDerivative(Backend be, Activation f, Tensor x, Tensor out) {
-        Checks.requireSameDType("mapDerivative", x, out);
-        Checks.requireSameShape("mapDerivative", x, out);
+        hostElementwise(be, "mapDerivative", f::derivative, x, out);
+    }
+
+    /** out ← g(x) elementwise on the host, for the primitive named op. */
+    private static void hostElementwise(Backend be, String op, java.util.function.DoubleUnaryOperator g, Tensor x,
+            Tensor out) {
+        Checks.requireSameDType(op, x, out);
+        Checks.requireSameShape(op, x, out);
         double[] v = be.toHost(x);
-        forEach(v.length, i -> v[i] = f.derivative(v[i]));
+        forEach(v.length, i -> v[i] = g.applyAsDouble(v[i]));
         write(be, v, out);
     }
 
