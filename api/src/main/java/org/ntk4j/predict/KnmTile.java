@@ -5,6 +5,7 @@ import org.ntk4j.backend.spi.HostTriangular;
 import org.ntk4j.predict.FalkonOptions.Precision;
 import org.ntk4j.tensor.DType;
 import org.ntk4j.tensor.Tensor;
+import org.ntk4j.tensor.TensorScope;
 
 /**
  * One row block of the Nyström kernel K_NM: K(X_rows, C) for a run of consecutive samples against all M
@@ -12,6 +13,9 @@ import org.ntk4j.tensor.Tensor;
  * target columns are stored column by column ("C×M": column c at [c·M, (c+1)·M)); sums are in F64.
  */
 public final class KnmTile implements java.io.Serializable {
+
+    /** Values of K_NM per block of a backend product: 8 MiB in F64. */
+    private static final int BLOCK_VALUES = 1 << 20;
 
     private static final long serialVersionUID = 1L;
 
@@ -95,6 +99,66 @@ public final class KnmTile implements java.io.Serializable {
             }
         }
         return backend.fromHost(wide, r1 - r0, m, DType.F64);
+    }
+
+    /**
+     * acc += K_tᵀ·(K_t·vᵀ) on a backend: the tile's share of K_NMᵀK_NM·v, over blocks of {@link #blockRows}
+     * rows in order, each copied to the backend in F64 (F32 widened exactly) and multiplied there by two GEMMs
+     * with F64 sums. A block is small enough that its widening, its copy and its GEMMs find it in the cache.
+     *
+     * @param backend the backend of vt and acc
+     * @param vt the C×M vector, F64 (not modified)
+     * @param acc the C×M sum, F64 (modified)
+     * @param scratch host array of {@link #blockRows}·M values the blocks are widened into (modified), or null
+     */
+    public void gramInto(Backend backend, Tensor vt, Tensor acc, double[] scratch) {
+        int c = vt.rows();
+        forBlocks(backend, scratch, (r0, k) -> {
+            try (Tensor u = backend.zeros(k.rows(), c, DType.F64)) {
+                backend.gemm(1, k, false, vt, true, 0, u);
+                backend.gemm(1, u, true, k, false, 1, acc);
+            }
+        });
+    }
+
+    /**
+     * acc += K_tᵀ·Y_t on a backend, block by block as {@link #gramInto(Backend, Tensor, Tensor, double[])}: the
+     * tile's share of K_NMᵀ·Y.
+     *
+     * @param backend the backend of acc
+     * @param y row-major N×C targets of all samples (not modified)
+     * @param c the number of columns C
+     * @param acc the C×M sum, F64 (modified)
+     * @param scratch host array of {@link #blockRows}·M values (modified), or null
+     */
+    public void transposeTimesInto(Backend backend, double[] y, int c, Tensor acc, double[] scratch) {
+        forBlocks(backend, scratch, (r0, k) -> {
+            double[] part = new double[k.rows() * c];
+            System.arraycopy(y, (firstRow + r0) * c, part, 0, part.length);
+            try (Tensor yt = backend.fromHost(part, k.rows(), c, DType.F64)) {
+                backend.gemm(1, yt, true, k, false, 1, acc);
+            }
+        });
+    }
+
+    /** @return the rows of one block of the backend products: about 2^20 values (8 MiB in F64) */
+    public int blockRows() {
+        return Math.max(1, Math.min(rows, BLOCK_VALUES / m));
+    }
+
+    /** One block's share of a product. */
+    private interface BlockShare {
+        void add(int firstRow, Tensor block);
+    }
+
+    private void forBlocks(Backend backend, double[] scratch, BlockShare share) {
+        int block = blockRows();
+        for (int r0 = 0; r0 < rows; r0 += block) {
+            int r1 = Math.min(rows, r0 + block);
+            try (TensorScope scope = backend.scope()) {
+                share.add(r0, toBackend(backend, r0, r1, scratch));
+            }
+        }
     }
 
     /**

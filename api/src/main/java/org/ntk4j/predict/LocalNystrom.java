@@ -14,9 +14,6 @@ import org.ntk4j.tensor.TensorScope;
  */
 final class LocalNystrom implements NystromProducts {
 
-    /** Values of K_NM per block of a product: 8 MiB in F64. */
-    private static final int BLOCK_VALUES = 1 << 20;
-
     private final Backend backend;
     private final CrossKernel kernel;
     private final double[] x;
@@ -72,54 +69,32 @@ final class LocalNystrom implements NystromProducts {
     public double[] gram(double[] v, int c) {
         try (TensorScope scope = backend.scope()) {
             Tensor vt = backend.fromHost(v, c, centres.rows(), DType.F64);
-            return sum(c, (first, k, acc) -> {
-                try (Tensor u = backend.zeros(k.rows(), c, DType.F64)) {
-                    backend.gemm(1, k, false, vt, true, 0, u);
-                    backend.gemm(1, u, true, k, false, 1, acc);
-                }
-            }, false);
+            return sum(c, (tile, acc, scratch) -> tile.gramInto(backend, vt, acc, scratch), false);
         }
     }
 
     @Override
     public double[] transposeTimes(double[] y, int c) {
-        return sum(c, (first, k, acc) -> {
-            double[] rows = new double[k.rows() * c];
-            System.arraycopy(y, first * c, rows, 0, rows.length);
-            try (Tensor yt = backend.fromHost(rows, k.rows(), c, DType.F64)) {
-                backend.gemm(1, yt, true, k, false, 1, acc);
-            }
-        }, true);
+        return sum(c, (tile, acc, scratch) -> tile.transposeTimesInto(backend, y, c, acc, scratch), true);
     }
 
-    /** The share of a block of K_NM's rows in a product, added into the C×M accumulator. */
+    /** A tile's share of a product, added into the C×M accumulator. */
     private interface Share {
-        /**
-         * @param firstSample the sample of the block's first row
-         * @param values the block, rows×M F64 (not modified)
-         * @param acc the C×M sum (modified)
-         */
-        void add(int firstSample, Tensor values, Tensor acc);
+        void add(KnmTile tile, Tensor acc, double[] scratch);
     }
 
-    /**
-     * Σ over the blocks of {@link #blockRows} rows, in sample order, of their shares. A block is small enough
-     * that its widening, its copy to the backend and its two GEMMs find it in the cache.
-     */
+    /** Σ over the tiles, in sample order, of their shares, into one C×M tensor. */
     private double[] sum(int c, Share share, boolean report) {
         int m = centres.rows();
-        int block = Math.max(1, Math.min(tileRows, BLOCK_VALUES / m));
-        double[] scratch = new double[block * m];
+        double[] scratch = null;
         try (TensorScope scope = backend.scope()) {
             Tensor acc = backend.zeros(c, m, DType.F64);
             for (int t = 0; t < tiles; t++) {
                 KnmTile tile = kept != null ? kept[t] : KnmTile.of(compute(t), t * tileRows, rows(t), m, Precision.F64);
-                for (int r0 = 0; r0 < tile.rows(); r0 += block) {
-                    int r1 = Math.min(tile.rows(), r0 + block);
-                    try (TensorScope blockScope = backend.scope()) {
-                        share.add(tile.firstRow() + r0, tile.toBackend(backend, r0, r1, scratch), acc);
-                    }
+                if (scratch == null) {
+                    scratch = new double[tile.blockRows() * m];
                 }
+                share.add(tile, acc, scratch);
                 if (report && kept == null) {
                     progress.kernelTile("K_NM", t + 1, tiles);
                 }

@@ -70,41 +70,38 @@ final class SparkNystrom implements NystromProducts, AutoCloseable {
         return m;
     }
 
-    /** A tile's share of a product. */
+    /** A tile's share of a product, added on the executor's backend into a C×M accumulator. */
     private interface Share extends java.io.Serializable {
-        void add(KnmTile tile, double[] vector, double[] acc);
+        void add(KnmTile tile, Backend be, double[] vector, Tensor acc);
     }
 
     @Override
     public double[] gram(double[] v, int c) {
-        return sum(v, c, (tile, vec, acc) -> tile.gramInto(vec, c, acc));
+        return sum(v, c, (tile, be, vec, acc) -> {
+            Tensor vt = be.fromHost(vec, c, vec.length / c, DType.F64);
+            tile.gramInto(be, vt, acc, null);
+        });
     }
 
     @Override
     public double[] transposeTimes(double[] y, int c) {
-        return sum(y, c, (tile, vec, acc) -> tile.transposeTimesInto(vec, c, acc));
+        return sum(y, c, (tile, be, vec, acc) -> tile.transposeTimesInto(be, vec, c, acc, null));
     }
 
     private double[] sum(double[] vector, int c, Share share) {
         Broadcast<double[]> bv = sc.broadcast(vector);
-        int size = c * m;
+        int cols = m;
         List<double[]> parts;
         if (kept != null) {
-            parts = kept.map(tile -> {
-                double[] acc = new double[size];
-                share.add(tile, bv.value(), acc);
-                return acc;
-            }).collect();
+            parts = kept.map(tile -> share(share, tile, bv.value(), c, cols)).collect();
         } else {
             Broadcast<double[]> cb = centres;
             KernelSpec s = spec;
-            parts = blocks.map(b -> {
-                double[] acc = new double[size];
-                share.add(tile(s, b, cb.value(), Precision.F64), bv.value(), acc);
-                return acc;
-            }).collect();
+            parts = blocks.map(b -> share(share, tile(s, b, cb.value(), Precision.F64), bv.value(), c, cols))
+                    .collect();
         }
         bv.destroy();
+        int size = c * m;
         double[] total = new double[size];
         for (double[] p : parts) {
             for (int i = 0; i < size; i++) {
@@ -112,6 +109,16 @@ final class SparkNystrom implements NystromProducts, AutoCloseable {
             }
         }
         return total;
+    }
+
+    /** One tile's share on this executor's backend, as a C×M host array. */
+    private static double[] share(Share share, KnmTile tile, double[] vector, int c, int m) {
+        Backend be = ExecutorBackend.get();
+        try (TensorScope scope = be.scope()) {
+            Tensor acc = be.zeros(c, m, DType.F64);
+            share.add(tile, be, vector, acc);
+            return be.toHost(acc);
+        }
     }
 
     /**
