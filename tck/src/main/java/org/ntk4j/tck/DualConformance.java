@@ -43,15 +43,7 @@ public abstract class DualConformance extends ConformanceGroup {
     @DisplayName("the generic path ActivationPaths.hostDualMap matches the host reference ActivationDuals on this backend's tensors")
     void genericPath(DType dtype, Activation f) {
         HostMatrix[] c = covariances(dtype, 53, DualReference.hasClosedForm(f) ? WIDE : MODERATE);
-        HostMatrix[] expected = {HostMatrix.zeros(5, 4), HostMatrix.zeros(5, 4)};
-        double[] pair = new double[2];
-        for (int i = 0; i < 5; i++) {
-            for (int j = 0; j < 4; j++) {
-                ActivationDuals.dual(f, c[1].get(i, 0), c[2].get(j, 0), c[0].get(i, j), pair);
-                expected[0].set(i, j, pair[0]);
-                expected[1].set(i, j, pair[1]);
-            }
-        }
+        HostMatrix[] expected = hostDuals(f, c);
         Tensor k = tensor(c[0], dtype);
         Tensor outK = tensor(filled(5, 4, Double.NaN), dtype);
         Tensor outKdot = tensor(filled(5, 4, Double.NaN), dtype);
@@ -169,15 +161,7 @@ public abstract class DualConformance extends ConformanceGroup {
     void hostReference(DType dtype, Activation f) {
         boolean closed = DualReference.hasClosedForm(f);
         HostMatrix[] c = covariances(dtype, 52, closed ? WIDE : MODERATE);
-        HostMatrix[] expected = {HostMatrix.zeros(5, 4), HostMatrix.zeros(5, 4)};
-        double[] pair = new double[2];
-        for (int i = 0; i < 5; i++) {
-            for (int j = 0; j < 4; j++) {
-                ActivationDuals.dual(f, c[1].get(i, 0), c[2].get(j, 0), c[0].get(i, j), pair);
-                expected[0].set(i, j, pair[0]);
-                expected[1].set(i, j, pair[1]);
-            }
-        }
+        HostMatrix[] expected = hostDuals(f, c);
         Tolerance tol = Tolerance.of(dtype);
         if (!closed) {
             // the same rule on a device, or another accurate rule, is allowed: hold it to the quadrature bounds
@@ -399,5 +383,19 @@ public abstract class DualConformance extends ConformanceGroup {
         assertThrows(IllegalArgumentException.class, () -> backend.dualLayer(f, k, q1, q2, 2, 0, k));
         assertIllegalArgument(() -> backend.dualLayer(f, k, q2, q2, 2, 0, t), "3×1");
         assertIllegalArgument(() -> backend.dualLayer(f, k, q1, q2, 2, 0, backend.zeros(3, 2, dtype)), "3×2");
+    }
+
+    /** {E[φφ], E[φ'φ']} of the 5×4 covariances c[0] with variances c[1] (rows) and c[2] (columns), on the host. */
+    private static HostMatrix[] hostDuals(Activation f, HostMatrix[] c) {
+        HostMatrix[] out = {HostMatrix.zeros(5, 4), HostMatrix.zeros(5, 4)};
+        double[] pair = new double[2];
+        for (int i = 0; i < 5; i++) {
+            for (int j = 0; j < 4; j++) {
+                ActivationDuals.dual(f, c[1].get(i, 0), c[2].get(j, 0), c[0].get(i, j), pair);
+                out[0].set(i, j, pair[0]);
+                out[1].set(i, j, pair[1]);
+            }
+        }
+        return out;
     }
 }
