@@ -1,7 +1,5 @@
 package org.ntk4j.train;
 
-import java.util.function.Supplier;
-import org.ntk4j.backend.Backend;
 import org.ntk4j.kernel.EmpiricalNtk;
 import org.ntk4j.kernel.OutputAxes;
 import org.ntk4j.metrics.TrainingMetrics;
@@ -11,7 +9,6 @@ import org.ntk4j.nn.Mlp;
 import org.ntk4j.nn.Params;
 import org.ntk4j.optim.Linearization;
 import org.ntk4j.optim.LossAndGradient;
-import org.ntk4j.optim.Objective;
 import org.ntk4j.optim.Phase;
 import org.ntk4j.tensor.Tensor;
 
@@ -23,16 +20,10 @@ import org.ntk4j.tensor.Tensor;
  * ℓ_i = ‖f_i − y_i‖²/(2O) with g_i = (f_i − y_i)/O and H_i = I/O; for softmax cross-entropy the mean over samples,
  * g_i = p_i − y_i and H_i = diag(p_i) − p_i·p_iᵀ.
  */
-public final class MlpObjective implements BatchObjective {
+public final class MlpObjective extends MinibatchObjective {
 
     private final Mlp mlp;
-    private final Loss loss;
-    private final Tensor x;
-    private final Tensor y;
     private final EmpiricalNtk ntk;
-    private final PhaseTimes times;
-    private final TrainingMetrics metrics;
-    private double firstLoss = Double.NaN;
 
     /**
      * @param mlp the network
@@ -45,40 +36,14 @@ public final class MlpObjective implements BatchObjective {
      */
     public MlpObjective(Mlp mlp, Loss loss, Tensor x, Tensor y, EmpiricalNtk ntk, PhaseTimes times,
                         TrainingMetrics metrics) {
+        super(loss, x, y, times, metrics);
         this.mlp = mlp;
-        this.loss = loss;
-        this.x = x;
-        this.y = y;
         this.ntk = ntk;
-        this.times = times;
-        this.metrics = metrics;
     }
 
     @Override
-    public double firstLoss() {
-        return firstLoss;
-    }
-
-    private void seen(double value) {
-        if (Double.isNaN(firstLoss)) {
-            firstLoss = value;
-        }
-    }
-
-    @Override
-    public Backend backend() {
-        return x.backend();
-    }
-
-    @Override
-    public double loss(Params params) {
-        double v = times.time(Phase.FORWARD, () -> {
-            try (Tensor out = mlp.apply(params, x)) {
-                return loss.value(out, y);
-            }
-        });
-        seen(v);
-        return v;
+    Tensor apply(Params params) {
+        return mlp.apply(params, x);
     }
 
     @Override
@@ -94,22 +59,9 @@ public final class MlpObjective implements BatchObjective {
     @Override
     public Linearization linearize(Params params) {
         ForwardTrace trace = times.time(Phase.FORWARD, () -> mlp.forward(params, x));
-        Loss.Value v = times.time(Phase.FORWARD, () -> loss.evaluate(trace.output(), y));
-        seen(v.value());
+        Loss.Value v = evaluate(trace, trace.output());
         return new BatchLinearization(loss, trace.output(), v, () -> kernel(params, trace),
                 u -> times.time(Phase.BACKWARD, () -> mlp.vjp(params, trace, u)), trace::close);
-    }
-
-    @Override
-    public <T> T timed(Phase phase, Supplier<T> work) {
-        return times.time(phase, work);
-    }
-
-    @Override
-    public void flops(String op, double count) {
-        if (metrics != null) {
-            metrics.addFlops(op, count);
-        }
     }
 
     /** Computes the full batch kernel from a trace. */

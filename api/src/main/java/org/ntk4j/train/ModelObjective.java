@@ -1,7 +1,5 @@
 package org.ntk4j.train;
 
-import java.util.function.Supplier;
-import org.ntk4j.backend.Backend;
 import org.ntk4j.kernel.ModelNtk;
 import org.ntk4j.kernel.OutputAxes;
 import org.ntk4j.metrics.TrainingMetrics;
@@ -21,16 +19,10 @@ import org.ntk4j.tensor.Tensor;
  * passes are timed as {@link Phase#FORWARD}, backward passes as {@link Phase#BACKWARD}, the kernel as
  * {@link Phase#KERNEL}. The loss is as in {@link MlpObjective}.
  */
-public final class ModelObjective implements BatchObjective {
+public final class ModelObjective extends MinibatchObjective {
 
     private final Model model;
-    private final Loss loss;
-    private final Tensor x;
-    private final Tensor y;
     private final ModelNtk ntk;
-    private final PhaseTimes times;
-    private final TrainingMetrics metrics;
-    private double firstLoss = Double.NaN;
 
     /**
      * @param model the model
@@ -43,43 +35,17 @@ public final class ModelObjective implements BatchObjective {
      */
     public ModelObjective(Model model, Loss loss, Tensor x, Tensor y, ModelNtk ntk, PhaseTimes times,
                           TrainingMetrics metrics) {
+        super(loss, x, y, times, metrics);
         if (ntk.model() != model) {
             throw new IllegalArgumentException("the kernel is of " + ntk.model() + ", not of " + model);
         }
         this.model = model;
-        this.loss = loss;
-        this.x = x;
-        this.y = y;
         this.ntk = ntk;
-        this.times = times;
-        this.metrics = metrics;
     }
 
     @Override
-    public double firstLoss() {
-        return firstLoss;
-    }
-
-    private void seen(double value) {
-        if (Double.isNaN(firstLoss)) {
-            firstLoss = value;
-        }
-    }
-
-    @Override
-    public Backend backend() {
-        return x.backend();
-    }
-
-    @Override
-    public double loss(Params params) {
-        double v = times.time(Phase.FORWARD, () -> {
-            try (Tensor out = model.apply(params, x)) {
-                return loss.value(out, y);
-            }
-        });
-        seen(v);
-        return v;
+    Tensor apply(Params params) {
+        return model.apply(params, x);
     }
 
     @Override
@@ -95,28 +61,9 @@ public final class ModelObjective implements BatchObjective {
     @Override
     public Linearization linearize(Params params) {
         LayerTrace trace = times.time(Phase.FORWARD, () -> model.forward(params, x));
-        Loss.Value v;
-        try {
-            v = times.time(Phase.FORWARD, () -> loss.evaluate(trace.output(), y));
-        } catch (RuntimeException e) {
-            trace.close();
-            throw e;
-        }
-        seen(v.value());
+        Loss.Value v = evaluate(trace, trace.output());
         return new BatchLinearization(loss, trace.output(), v, () -> kernel(params),
                 u -> times.time(Phase.BACKWARD, () -> vjp(params, trace, u)), trace::close);
-    }
-
-    @Override
-    public <T> T timed(Phase phase, Supplier<T> work) {
-        return times.time(phase, work);
-    }
-
-    @Override
-    public void flops(String op, double count) {
-        if (metrics != null) {
-            metrics.addFlops(op, count);
-        }
     }
 
     /** Jᵀ·G as parameters named like the model's; the input cotangent is dropped. */
