@@ -182,9 +182,11 @@ public final class ProximalNtk implements Optimizer<ProximalNtk.State> {
                     continue;
                 }
                 Tensor u = b.reshape(v, lin.samples(), lin.outputs());
-                Params jtv = lin.vjp(u);
-                Params updates = objective.timed(Phase.UPDATE, () -> ParamMath.scaled(-learningRate, jtv));
-                jtv.close();
+                Params updates = lin.vjp(u);
+                objective.timed(Phase.UPDATE, () -> {
+                    updates.scale(-learningRate); // in place: no second parameter-sized copy
+                    return null;
+                });
                 if (!adaptive) {
                     return new Update<>(keep(scope, updates), new State(state.count() + 1, current, state.rejected(),
                             loss0));

@@ -257,7 +257,6 @@ public final class Trainer {
         String diverged = null;
         long divergedAt = -1;
         long lastEvaluated = -1;
-        Params previous = null;
         while (iteration < config.maxIterations()) {
             if (stopSignal.getAsBoolean()) {
                 stop = TrainingResult.Stop.INTERRUPTED;
@@ -294,10 +293,7 @@ public final class Trainer {
                 break;
             }
             iteration++;
-            if (previous != null) {
-                previous.close();
-            }
-            previous = params;
+            params.close(); // the update and the new state are new objects (Update's contract): nothing refers to it
             params = next;
             state.close();
             state = update.state();
@@ -369,9 +365,6 @@ public final class Trainer {
                 host);
         params.close();
         state.close();
-        if (previous != null) {
-            previous.close();
-        }
         for (TrainingListener l : listeners) {
             l.onFinish(result);
         }

@@ -76,6 +76,24 @@ final class Nd4jNative {
     }
 
     /**
+     * C ← A·Aᵀ, row-major, by {@code syrk} on the lower triangle (half a GEMM's work), then mirrored onto the
+     * upper one.
+     *
+     * @param a n×k A (not modified)
+     * @param c n×n C, overwritten whole (not read)
+     */
+    static void syrk(INDArray a, INDArray c) {
+        int n = a.rows();
+        int k = a.columns();
+        if (isDouble(c)) {
+            openblas.cblas_dsyrk(ROW_MAJOR, LOWER, NO_TRANS, n, k, 1.0, d(a), k, 0.0, d(c), n);
+        } else {
+            openblas.cblas_ssyrk(ROW_MAJOR, LOWER, NO_TRANS, n, k, 1.0f, f(a), k, 0.0f, f(c), n);
+        }
+        mirror(c, false);
+    }
+
+    /**
      * @param a a contiguous array (not modified)
      * @param b a contiguous array of the same length and type (not modified)
      * @return Σ a_i·b_i, accumulated in double precision: {@code ddot} on pieces of 8,192 elements for doubles
