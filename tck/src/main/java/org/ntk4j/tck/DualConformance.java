@@ -334,15 +334,7 @@ public abstract class DualConformance extends ConformanceGroup {
         boolean closed = DualReference.hasClosedForm(f);
         HostMatrix[] c = covariances(dtype, 63, closed ? WIDE : MODERATE);
         HostMatrix theta0 = previousNtk(c[0], dtype, 64);
-        HostMatrix[] duals = {HostMatrix.zeros(5, 4), HostMatrix.zeros(5, 4)};
-        double[] pair = new double[2];
-        for (int i = 0; i < 5; i++) {
-            for (int j = 0; j < 4; j++) {
-                ActivationDuals.dual(f, c[1].get(i, 0), c[2].get(j, 0), c[0].get(i, j), pair);
-                duals[0].set(i, j, pair[0]);
-                duals[1].set(i, j, pair[1]);
-            }
-        }
+        HostMatrix[] duals = hostDuals(f, c);
         Tolerance tol = Tolerance.of(dtype);
         if (!closed) {
             tol = new Tolerance(tol.unitRoundoff(), tol.functionRel(), tol.functionAbs(), tol.finiteDifference(),
